@@ -1,0 +1,95 @@
+"""Tidlig: early, coordinated prevention for children and young people at risk of crime."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import default_instance_path, load_settings, project_root
+from app.crypto.keyring import KeyRing, attach_keyring
+from app.db import db
+from app.extensions import babel, csrf, limiter, login_manager
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    instance_path = Path((overrides or {}).get("INSTANCE_PATH") or default_instance_path())
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(project_root() / "templates"),
+        static_folder=str(project_root() / "static"),
+    )
+    app.config.update(load_settings(overrides, instance_path))
+    register_extensions(app)
+    register_blueprints(app)
+    register_web_layer(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app.core.i18n import select_locale
+
+    db.init_app(app)
+    attach_keyring(
+        db_engine(app),
+        KeyRing(
+            app.config["TIDLIG_DATA_KEYS"],
+            app.config["TIDLIG_INDEX_KEY"],
+            app.config["TIDLIG_AUDIT_KEY"],
+        ),
+    )
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(project_root() / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    if app.config.get("TIDLIG_PROXY_HOPS"):
+        hops = int(app.config["TIDLIG_PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def db_engine(app: Flask):
+    return app.extensions["tidlig_db"].engine
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin.views import blueprint as admin
+    from app.api.views import blueprint as api
+    from app.audit.views import blueprint as audit
+    from app.auth.account_views import blueprint as account
+    from app.auth.views import blueprint as auth
+    from app.core.views import blueprint as main
+
+    for blueprint in (main, auth, account, admin, audit, api):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api)
+
+
+def register_web_layer(app: Flask) -> None:
+    from app.auth.guard import register_guard
+    from app.core.logging import configure_logging
+    from app.core.request_context import assign_request_id
+    from app.core.templating import register_templating
+    from app.core.transactions import register_transactions
+    from app.core.web import register_web
+
+    configure_logging(app)
+    app.before_request(assign_request_id)
+    register_guard(app)
+    register_transactions(app)
+    register_web(app)
+    register_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register_cli
+
+    register_cli(app)

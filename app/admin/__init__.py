@@ -1,0 +1,1 @@
+"""Administration of users, organisations and the mail outbox."""

@@ -1,0 +1,1 @@
+"""The municipality's areas: SSP local-board districts and the areas within them."""

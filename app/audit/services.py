@@ -1,0 +1,155 @@
+"""Writing and reading the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.audit.actor import Actor
+from app.audit.chain import VerifyResult, compute_mac, verify_chain
+from app.audit.models import AuditChainHead, AuditEvent
+from app.auth.models import User
+from app.crypto.keyring import keyring_for
+from app.db import utcnow
+
+OUTCOMES = ("ok", "denied", "failed")
+
+
+def _audit_key(session: Session) -> bytes:
+    return keyring_for(session.get_bind().dialect).audit_key
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_id: object = None,
+    purpose: str | None = None,
+    outcome: str = "ok",
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one entry in the caller's transaction; it commits or rolls back with the act."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    head = session.execute(
+        select(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    entry = AuditEvent(
+        seq=head.seq + 1,
+        occurred_at=utcnow(),
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        role=actor.role,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        purpose=purpose,
+        outcome=outcome,
+        ip=actor.ip,
+        request_id=actor.request_id,
+        details=json.dumps(details, sort_keys=True, ensure_ascii=False) if details else None,
+        prev_mac=head.mac,
+    )
+    entry.mac = compute_mac(_audit_key(session), head.mac, entry)
+    head.seq, head.mac = entry.seq, entry.mac
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def record_independently(session_factory, actor: Actor, action: str, **fields) -> None:
+    """For refusals: the entry must survive although the request itself rolls back."""
+    with session_factory() as session:
+        record(session, actor, action, **fields)
+        session.commit()
+
+
+def verify(session: Session, head: dict | None = None) -> VerifyResult:
+    rows = session.execute(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
+    ).scalars()
+    return verify_chain(_audit_key(session), rows, head)
+
+
+def current_head(session: Session) -> dict:
+    head = session.get(AuditChainHead, 1)
+    return {"seq": head.seq if head else 0, "mac": head.mac if head else "0" * 64}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    user_id: int | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    outcome: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _filtered(query: Select, criteria: AuditFilter) -> Select:
+    if criteria.user_id is not None:
+        query = query.where(AuditEvent.user_id == criteria.user_id)
+    if criteria.action:
+        query = query.where(AuditEvent.action == criteria.action)
+    if criteria.object_type:
+        query = query.where(AuditEvent.object_type == criteria.object_type)
+    if criteria.object_id:
+        query = query.where(AuditEvent.object_id == criteria.object_id)
+    if criteria.outcome:
+        query = query.where(AuditEvent.outcome == criteria.outcome)
+    if criteria.date_from:
+        start = dt.datetime.combine(criteria.date_from, dt.time.min, tzinfo=dt.UTC)
+        query = query.where(AuditEvent.occurred_at >= start)
+    if criteria.date_to:
+        end = dt.datetime.combine(criteria.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+        query = query.where(AuditEvent.occurred_at < end)
+    return query
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: list[AuditEvent]
+    total: int
+    page: int
+    per_page: int
+    user_names: dict[int, str]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def search_events(
+    session: Session, actor: Actor, criteria: AuditFilter, page: int = 1, per_page: int = 50
+) -> AuditPage:
+    """The auditor's view; looking at the trail is itself recorded."""
+    page = max(1, page)
+    total = session.scalar(_filtered(select(func.count()).select_from(AuditEvent), criteria)) or 0
+    events = list(
+        session.scalars(
+            _filtered(select(AuditEvent), criteria)
+            .order_by(AuditEvent.seq.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    user_ids = {event.user_id for event in events if event.user_id}
+    user_names = dict(
+        session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).tuples().all()
+    ) if user_ids else {}
+    record(session, actor, "audit.search", object_type="audit", purpose="audit review")
+    return AuditPage(events, total, page, per_page, user_names)
+
+
+def distinct_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

@@ -1,0 +1,1 @@
+"""Users, organisations, roles, login, MFA, sessions and the access policy."""

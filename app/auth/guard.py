@@ -1,0 +1,109 @@
+"""The one place where access is enforced, before any view runs. Default deny."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
+from flask_login import AnonymousUserMixin, current_user
+
+from app.audit.services import record_independently
+from app.auth.api_tokens import user_for_api_token
+from app.auth.models import User
+from app.auth.policy import AccessRule, role_has, rule_for
+from app.auth.sessions import SessionLimits, resolve_session
+from app.core.logging import security_event
+from app.core.request_context import current_actor
+from app.db import db
+from app.extensions import login_manager
+
+API_PREFIX = "/api/"
+
+
+def session_limits() -> SessionLimits:
+    return SessionLimits(
+        idle=dt.timedelta(minutes=current_app.config["TIDLIG_SESSION_IDLE_MINUTES"]),
+        absolute=dt.timedelta(hours=current_app.config["TIDLIG_SESSION_ABSOLUTE_HOURS"]),
+    )
+
+
+@login_manager.user_loader
+def load_user_from_session(raw_token: str) -> User | None:
+    auth_session = resolve_session(db.session, raw_token, session_limits())
+    if auth_session is None:
+        return None
+    user = auth_session.user
+    user.auth_session = auth_session
+    user.session_token = raw_token
+    return user
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def authenticate_api_request() -> None:
+    """API calls authenticate by bearer token only; a browser's cookie counts for nothing."""
+    header = request.headers.get("Authorization", "")
+    user = None
+    if header.startswith("Bearer "):
+        user = user_for_api_token(db.session, header.removeprefix("Bearer ").strip())
+        if user is not None:
+            user.auth_session = None
+    g._login_user = user or AnonymousUserMixin()
+
+
+def mfa_complete() -> bool:
+    if not current_app.config["TIDLIG_MFA_REQUIRED"] or is_api_request():
+        return True
+    auth_session = getattr(current_user, "auth_session", None)
+    return bool(auth_session and auth_session.mfa_passed)
+
+
+def deny(rule: AccessRule | None) -> None:
+    endpoint = request.endpoint or "-"
+    security_event("access_denied", "denied", endpoint=endpoint)
+    record_independently(
+        db.new_session,
+        current_actor(),
+        "access.denied",
+        object_type="route",
+        object_id=endpoint[:64],
+        outcome="denied",
+    )
+    abort(403)
+
+
+def require_login():
+    if is_api_request():
+        response = jsonify(error="authentication_required")
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tidlig"'
+        return response
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target))
+
+
+def enforce_access():
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    if is_api_request():
+        authenticate_api_request()
+    rule = rule_for(current_app.view_functions.get(request.endpoint))
+    if rule is None:
+        return deny(None)
+    if rule.kind == "public":
+        return None
+    if not current_user.is_authenticated:
+        return require_login()
+    if rule.kind == "pending_mfa":
+        return None
+    if not mfa_complete():
+        return redirect(url_for("auth.second_factor"))
+    if rule.kind == "authenticated" or role_has(current_user.role, rule.permission or ""):
+        return None
+    return deny(rule)
+
+
+def register_guard(app: Flask) -> None:
+    app.before_request(enforce_access)

@@ -1,0 +1,66 @@
+"""Who may do what, in one place. Every route declares its rule; undeclared means denied.
+
+Views declare with `@public`, `@pending_mfa`, `@authenticated` or `@requires(permission)`;
+templates ask `can(permission)` and never test roles themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from app.auth.roles import Role
+
+F = TypeVar("F", bound=Callable)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "users.manage": frozenset({Role.ADMIN}),
+    "organisations.manage": frozenset({Role.ADMIN}),
+    "outbox.read": frozenset({Role.ADMIN}),
+    "audit.read": frozenset({Role.AUDITOR}),
+    "api_tokens.own": frozenset(Role),
+}
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    kind: str  # "public" | "pending_mfa" | "authenticated" | "permission"
+    permission: str | None = None
+
+    def describe(self) -> str:
+        return self.permission if self.kind == "permission" else self.kind
+
+
+def _declare(rule: AccessRule) -> Callable[[F], F]:
+    def decorate(view: F) -> F:
+        view.tidlig_access = rule  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+public = _declare(AccessRule("public"))
+pending_mfa = _declare(AccessRule("pending_mfa"))
+authenticated = _declare(AccessRule("authenticated"))
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    return _declare(AccessRule("permission", permission))
+
+
+def rule_for(view: Callable | None) -> AccessRule | None:
+    return getattr(view, "tidlig_access", None)
+
+
+def role_has(role: str | None, permission: str) -> bool:
+    try:
+        return Role(role) in PERMISSIONS[permission]
+    except (ValueError, KeyError):
+        return False
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    return PERMISSIONS[permission]

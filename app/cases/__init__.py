@@ -1,0 +1,1 @@
+"""Persons, concerns, cases and the weekly AVA meeting."""

@@ -1,0 +1,1 @@
+"""Cross-cutting web plumbing: security headers, errors, logging, i18n, pagination."""

@@ -1,0 +1,30 @@
+"""Per-request facts: an id for logs and error pages, and the acting user as an Actor."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import g, request
+from flask_login import current_user
+
+from app.audit.actor import Actor
+from app.extensions import client_ip
+
+
+def assign_request_id() -> None:
+    g.request_id = str(uuid.uuid4())
+
+
+def request_id() -> str:
+    return g.get("request_id", "-")
+
+
+def current_actor() -> Actor:
+    user = current_user if current_user and current_user.is_authenticated else None
+    return Actor(
+        user_id=user.id if user else None,
+        organisation_id=user.organisation_id if user else None,
+        role=user.role if user else None,
+        ip=client_ip() if request else None,
+        request_id=request_id(),
+    )

@@ -1,0 +1,71 @@
+"""What every template may ask: permissions as booleans, languages, labels, navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.policy import role_has
+from app.auth.roles import ORGANISATION_TYPE_LABELS, ROLE_LABELS, OrganisationType, Role
+from app.core.i18n import LANGUAGE_NAMES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    permission: str | None = None
+
+
+NAVIGATION = [
+    NavItem("main.home", _l("Home")),
+    NavItem("admin.users", _l("Users"), "users.manage"),
+    NavItem("admin.organisations", _l("Organisations"), "organisations.manage"),
+    NavItem("admin.outbox", _l("Outbox"), "outbox.read"),
+    NavItem("audit.events", _l("Audit trail"), "audit.read"),
+]
+
+
+def can(permission: str) -> bool:
+    return bool(
+        current_user and current_user.is_authenticated and role_has(current_user.role, permission)
+    )
+
+
+def navigation() -> list[NavItem]:
+    return [item for item in NAVIGATION if item.permission is None or can(item.permission)]
+
+
+def role_label(role: str) -> str:
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role
+
+
+def organisation_type_label(kind: str) -> str:
+    try:
+        return str(ORGANISATION_TYPE_LABELS[OrganisationType(kind)])
+    except ValueError:
+        return kind
+
+
+def template_helpers() -> dict:
+    return {
+        "can": can,
+        "navigation": navigation,
+        "role_label": role_label,
+        "organisation_type_label": organisation_type_label,
+        "languages": LANGUAGE_NAMES,
+        "current_locale": str(get_locale() or "da"),
+        "current_endpoint": request.endpoint,
+    }
+
+
+def register_templating(app: Flask) -> None:
+    app.context_processor(template_helpers)
+    app.jinja_env.autoescape = True

@@ -1,0 +1,1 @@
+"""A believable demo municipality (Odense's real parishes, synthetic people)."""

@@ -1,0 +1,52 @@
+"""`flask seed-demo` and `flask demo-code`: demo mode only."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import pyotp
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.auth.login import find_user_by_email
+from app.crypto.keyring import keyring_for
+from app.db import db
+from app.demo.seed import RealDataPresent, seed_demo
+
+
+@click.command("seed-demo")
+@click.option("--seed", default=2026, show_default=True, help="Random seed for the generated data.")
+@with_appcontext
+def seed_demo_command(seed: int) -> None:
+    """Fill an empty database with the demo municipality and print the demo logins."""
+    try:
+        logins = seed_demo(db.session, keyring_for(db.engine.dialect), seed=seed)
+    except RealDataPresent as error:
+        click.echo(f"Refusing to seed: {error}.", err=True)
+        sys.exit(1)
+    if not logins:
+        click.echo("The demo data is already in place; nothing was changed.")
+        return
+    db.session.commit()
+    path = Path(current_app.instance_path) / "demo-logins.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        for login in logins:
+            handle.write(f"{login.role:<12} {login.email:<28} {login.password}  totp:{login.totp_secret}\n")
+    click.echo(f"Demo data created. Logins written to {path}")
+
+
+@click.command("demo-code")
+@click.argument("email")
+@with_appcontext
+def demo_code_command(email: str) -> None:
+    """Print the current one-time code of a demo account (never of a real one)."""
+    user = find_user_by_email(db.session, email)
+    if user is None or not user.is_demo or not user.totp_secret:
+        click.echo("Only demo accounts have codes printed here.", err=True)
+        sys.exit(1)
+    click.echo(pyotp.TOTP(user.totp_secret).now())
