@@ -66,6 +66,9 @@ def base_settings(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_ENABLED": True,
+        # Referrer-Policy: no-referrer means browsers send no Referer; the token and
+        # SameSite cookies carry the protection instead of the referrer check.
+        "WTF_CSRF_SSL_STRICT": False,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
         "WTF_I18N_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "da",

@@ -1,0 +1,152 @@
+"""Fixtures for the whole suite. TEST_DATABASE_URL switches every test to PostgreSQL.
+
+CSRF stays on; MFA stays on; cookies are the production ones (https://localhost).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+import app.models  # noqa: F401
+from app import create_app
+from app.audit.chain import GENESIS_MAC
+from app.db import Base, normalise_url
+from tests.support import TestClient
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DEBUG_LOG = ARTIFACTS / "debug.log"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite (per-test file)'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def debug_log_capture():
+    """Every DEBUG line of the run goes to one file, later grepped for personal data."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    handler = logging.FileHandler(DEBUG_LOG, mode="w", encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = root.level
+    root.setLevel(logging.DEBUG)
+    for name in ("tidlig", "werkzeug", "sqlalchemy.engine"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    yield DEBUG_LOG
+    root.removeHandler(handler)
+    root.setLevel(previous)
+    handler.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """The schema built once; each test gets a copy of the file (milliseconds)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
+    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    if not POSTGRES_URL:
+        return None
+    engine = create_engine(normalise_url(POSTGRES_URL), hide_parameters=True)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return normalise_url(POSTGRES_URL)
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url, hide_parameters=True)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        # Replica mode silences the audit table's guard triggers for this cleanup only.
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(
+            text("INSERT INTO audit_chain_head (id, seq, mac) VALUES (1, 0, :mac)"),
+            {"mac": GENESIS_MAC},
+        )
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(request, tmp_path) -> str:
+    if POSTGRES_URL:
+        url = request.getfixturevalue("postgres_schema")
+        reset_postgres(url)
+        return url
+    template = request.getfixturevalue("sqlite_template")
+    target = tmp_path / "tidlig.db"
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app_settings(database_url, tmp_path) -> dict:
+    return {
+        "TIDLIG_MODE": "testing",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "TIDLIG_AUDIT_HEAD_FILE": str(tmp_path / "instance" / "audit-head.json"),
+        "TIDLIG_BASE_URL": "https://localhost",
+    }
+
+
+@pytest.fixture
+def app(app_settings):
+    application = create_app(app_settings)
+    yield application
+    application.extensions["tidlig_db"].engine.dispose()
+
+
+@pytest.fixture
+def db_session(app, database_url):
+    """A session outside any request, for services, factories and checks.
+
+    On SQLite it uses plain deferred transactions, so a test that has read something does
+    not hold the write lock that the app's requests (BEGIN IMMEDIATE) need. Call
+    `db_session.rollback()` before reading what a request has just written.
+    """
+    app_engine = app.extensions["tidlig_db"].engine
+    if database_url.startswith("sqlite"):
+        engine = create_engine(database_url, hide_parameters=True, connect_args={"timeout": 10})
+        engine.dialect.tidlig_keyring = app_engine.dialect.tidlig_keyring
+    else:
+        engine = app_engine
+    # No app context is pushed here: a pushed context would be shared by every request
+    # of the test client, and with it `g` (CSRF token, database session).
+    session = Session(bind=engine, expire_on_commit=False)
+    yield session
+    session.rollback()
+    session.close()
+    if engine is not app_engine:
+        engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> TestClient:
+    app.test_client_class = TestClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
