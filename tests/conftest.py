@@ -40,8 +40,10 @@ def debug_log_capture():
     root.addHandler(handler)
     previous = root.level
     root.setLevel(logging.DEBUG)
-    for name in ("tidlig", "werkzeug", "sqlalchemy.engine"):
+    for name in ("tidlig", "werkzeug"):
         logging.getLogger(name).setLevel(logging.DEBUG)
+    # Statements (with parameters hidden), not result rows: enough to catch a leak.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
     yield DEBUG_LOG
     root.removeHandler(handler)
     root.setLevel(previous)
@@ -115,6 +117,21 @@ def app(app_settings):
     application = create_app(app_settings)
     yield application
     application.extensions["tidlig_db"].engine.dispose()
+
+
+@pytest.fixture
+def make_app(app_settings):
+    """More apps on the same database (other keys, other settings); disposed afterwards."""
+    created = []
+
+    def factory(**overrides):
+        application = create_app({**app_settings, **overrides})
+        created.append(application)
+        return application
+
+    yield factory
+    for application in created:
+        application.extensions["tidlig_db"].engine.dispose()
 
 
 @pytest.fixture

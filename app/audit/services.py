@@ -74,10 +74,14 @@ def record_independently(session_factory, actor: Actor, action: str, **fields) -
 
 
 def verify(session: Session, head: dict | None = None) -> VerifyResult:
-    rows = session.execute(
+    result = session.execute(
         select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
-    ).scalars()
-    return verify_chain(_audit_key(session), rows, head)
+    )
+    try:
+        return verify_chain(_audit_key(session), result.scalars(), head)
+    finally:
+        # verify stops at the first bad entry; the server-side cursor must not linger.
+        result.close()
 
 
 def current_head(session: Session) -> dict:
