@@ -114,7 +114,8 @@ def _add_persons(session: Session, keyring: KeyRing, rng: random.Random, areas: 
     weights = [area.youth_population or 1 for area in areas]
     today = dt.date.today()
     used_cprs = {CANARY["cpr"]}
-    people = [(CANARY["first_name"], CANARY["last_name"], CANARY["cpr"], "male")]
+    # The canary CPR ends in an even digit, so the CPR says female.
+    people = [(CANARY["first_name"], CANARY["last_name"], CANARY["cpr"], "female")]
     while len(people) < PERSON_COUNT:
         gender = rng.choice(["male", "female"])
         first = rng.choice(BOYS if gender == "male" else GIRLS)

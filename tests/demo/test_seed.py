@@ -1,0 +1,103 @@
+"""The demo municipality: believable, complete, refuses real data, nothing readable at rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.areas.models import Area, District
+from app.auth.models import User
+from app.auth.roles import Role
+from app.cases.models import Person
+from app.demo.cpr import birth_date_from_cpr
+from tests.factories import make_user
+
+
+def seed(runner, *args):
+    return runner.invoke(args=["seed-demo", *args])
+
+
+def test_seed_builds_areas_districts_people_and_one_login_per_role(runner, db_session, app):
+    result = seed(runner)
+    assert result.exit_code == 0, result.output
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(Area)) == 35
+    assert db_session.scalar(select(func.count()).select_from(District)) == 10
+    assert db_session.scalar(select(func.count()).select_from(Person)) == 400
+    emails = set(db_session.scalars(select(User.email)))
+    assert emails == {f"{role.value}@demo.tidlig.dk" for role in Role}
+    logins = (Path(app.instance_path) / "demo-logins.txt").read_text().splitlines()
+    assert len(logins) == 6
+    assert (Path(app.instance_path) / "demo-logins.txt").stat().st_mode & 0o077 == 0
+
+
+def test_demo_persons_have_valid_format_cprs_matching_birth_date_and_gender(runner, db_session):
+    seed(runner)
+    db_session.rollback()
+    people = list(db_session.scalars(select(Person)))
+    canary = [p for p in people if p.first_name == "Zorbatronix"]
+    assert len(canary) == 1 and canary[0].cpr == "010203-1234"
+    for person in people:
+        assert len(person.cpr) == 11 and person.cpr[6] == "-"
+        assert birth_date_from_cpr(person.cpr) == person.birth_date
+        assert (int(person.cpr[-1]) % 2 == 1) == (person.gender == "male")
+    young = [p for p in people if p is not canary[0]]
+    ages = {(p.created_at.date() - p.birth_date).days // 365 for p in young}
+    assert min(ages) >= 9 and max(ages) <= 24
+
+
+def test_seeding_twice_changes_nothing(runner, db_session):
+    seed(runner)
+    again = seed(runner)
+    assert again.exit_code == 0
+    assert "already in place" in again.output
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(Person)) == 400
+
+
+def test_seed_refuses_a_database_with_real_accounts(runner, db_session):
+    make_user(db_session, Role.ADMIN, email="real.admin@odense.dk")
+    result = seed(runner)
+    assert result.exit_code == 1
+    assert "Refusing" in result.output
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_two_installations_get_different_demo_passwords(runner, make_app, app, tmp_path):
+    seed(runner)
+    first = (Path(app.instance_path) / "demo-logins.txt").read_text()
+    other = make_app(INSTANCE_PATH=str(tmp_path / "other-instance"),
+                     DATABASE_URL=f"sqlite:///{tmp_path / 'other.db'}")
+    from sqlalchemy import create_engine
+
+    from app.db import Base
+
+    engine = create_engine(other.config["DATABASE_URL"])
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    assert other.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    second = (Path(other.instance_path) / "demo-logins.txt").read_text()
+    passwords = lambda text: {line.split()[2] for line in text.splitlines()}  # noqa: E731
+    assert passwords(first).isdisjoint(passwords(second))
+
+
+def test_raw_sqlite_files_hold_no_demo_names_or_cprs(runner, db_session, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("raw-file check reads the SQLite file and its WAL")
+    seed(runner)
+    db_session.rollback()
+    people = list(db_session.scalars(select(Person)))
+    db_session.rollback()
+    path = Path(database_url.removeprefix("sqlite:///"))
+    raw = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+    lowered = raw.lower()
+    needles = set()
+    for person in people:
+        full = f"{person.first_name} {person.last_name}"
+        needles |= {full, person.cpr, person.cpr.replace("-", "")}
+    needles |= {"Zorbatronix", "0102031234"}
+    found = [n for n in needles if n.encode() in raw or n.lower().encode() in lowered]
+    assert found == []
