@@ -50,6 +50,31 @@ def debug_log_capture():
     handler.close()
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_server_errors(request):
+    """A 500 is a bug (SB-R9): any unhandled error fails the test unless it is expected."""
+    collector = _Collect()
+    logger = logging.getLogger("tidlig.errors")
+    logger.addHandler(collector)
+    yield
+    logger.removeHandler(collector)
+    if collector.records and not request.node.get_closest_marker("expected_500"):
+        first = collector.records[0]
+        detail = first.exc_text or (
+            logging.Formatter().formatException(first.exc_info) if first.exc_info else ""
+        )
+        pytest.fail(f"the app answered 500: {first.getMessage()}\n{detail}", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """The schema built once; each test gets a copy of the file (milliseconds)."""

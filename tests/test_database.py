@@ -66,6 +66,7 @@ def test_twenty_writers_never_see_database_is_locked(app, db_session):
     assert db_session.scalar(select(func.count()).select_from(Organisation)) == 2000
 
 
+@pytest.mark.expected_500
 def test_a_failing_request_saves_nothing(app, client, db_session):
     @app.route("/_test/half-done", methods=["GET"])
     @public

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 from flask_babel import lazy_gettext as _l
 
 from app.admin.forms import OrganisationForm, RoleForm, UserForm
@@ -21,8 +22,8 @@ from app.mail.services import recent_messages
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _organisation_choices() -> list[tuple[int, str]]:
-    return [(o.id, o.name) for o in accounts.list_organisations(db.session) if o.active]
+def _organisation_choices() -> list[SelectChoice]:
+    return [SelectChoice(o.id, o.name) for o in accounts.list_organisations(db.session) if o.active]
 
 
 def _user_or_404(user_id: int) -> User:

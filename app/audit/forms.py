@@ -3,7 +3,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import NumberRange, Optional, Length
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, NumberRange, Optional
 
 from app.core.forms import clean_text
 
@@ -20,8 +21,9 @@ class AuditFilterForm(FlaskForm):
                             filters=[clean_text])
     outcome = SelectField(
         _l("Outcome"),
-        choices=[("", _l("All")), ("ok", _l("Succeeded")), ("denied", _l("Denied")),
-                 ("failed", _l("Failed"))],
+        choices=[SelectChoice("", _l("All")), SelectChoice("ok", _l("Succeeded")),
+                 SelectChoice("denied", _l("Denied")), SelectChoice("failed", _l("Failed"))],
+        default="",
     )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

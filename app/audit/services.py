@@ -149,7 +149,7 @@ def search_events(
     )
     user_ids = {event.user_id for event in events if event.user_id}
     user_names = dict(
-        session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).tuples().all()
+        session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all()
     ) if user_ids else {}
     record(session, actor, "audit.search", object_type="audit", purpose="audit review")
     return AuditPage(events, total, page, per_page, user_names)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from wtforms.fields.choices import SelectChoice
 
 from app.audit.forms import AuditFilterForm
 from app.audit.services import AuditFilter, distinct_actions, search_events
@@ -17,7 +18,9 @@ blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 @requires("audit.read")
 def events():
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "—")] + [(a, a) for a in distinct_actions(db.session)]
+    form.action.choices = [SelectChoice("", "—")] + [
+        SelectChoice(action) for action in distinct_actions(db.session)
+    ]
     page = None
     if form.validate():
         criteria = AuditFilter(
