@@ -74,8 +74,8 @@ for statement in POSTGRES_GUARDS:
     event.listen(
         AuditEvent.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql")
     )
-event.listen(
-    AuditChainHead.__table__,
-    "after_create",
-    DDL("INSERT INTO audit_chain_head (id, seq, mac) VALUES (1, 0, '" + "0" * 64 + "')"),
-)
+
+
+@event.listens_for(AuditChainHead.__table__, "after_create")
+def _insert_genesis_head(target, connection, **_kw) -> None:
+    connection.execute(target.insert().values(id=1, seq=0, mac="0" * 64))
