@@ -11,8 +11,10 @@ def register_cli(app: Flask) -> None:
     from app.crypto.cli import keys_cli
     from app.demo.cli import demo_code_command, seed_demo_command
     from app.mail.cli import mail_cli
+    from app.privacy.cli import privacy_cli
 
     for command in (
-        audit_cli, tokens_cli, users_cli, keys_cli, mail_cli, seed_demo_command, demo_code_command
+        audit_cli, tokens_cli, users_cli, keys_cli, mail_cli, privacy_cli, seed_demo_command,
+        demo_code_command,
     ):
         app.cli.add_command(command)

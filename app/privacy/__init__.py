@@ -1,0 +1,1 @@
+"""The register of personal-data fields, from which the record of processing is generated."""
