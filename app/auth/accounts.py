@@ -176,6 +176,11 @@ def _apply_new_password(session: Session, user: User, password: str) -> None:
     user.password_changed_at = utcnow()
     user.failed_logins = 0
     end_all_sessions(session, user.id, "password_changed")
+    # A reset link asked for before the change must not outlive it.
+    for token in session.scalars(
+        select(OneTimeToken).where(OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None))
+    ):
+        token.used_at = utcnow()
 
 
 def list_users(session: Session) -> list[User]:

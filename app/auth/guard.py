@@ -63,9 +63,13 @@ def mfa_complete() -> bool:
 def deny(rule: AccessRule | None) -> None:
     endpoint = request.endpoint or "-"
     security_event("access_denied", "denied", endpoint=endpoint)
+    actor = current_actor()
+    # The request rolls back on the 403 anyway. End its transaction first: on SQLite it
+    # holds the write lock (BEGIN IMMEDIATE) that the separate audit session needs.
+    db.session.rollback()
     record_independently(
         db.new_session,
-        current_actor(),
+        actor,
         "access.denied",
         object_type="route",
         object_id=endpoint[:64],

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from app.audit.services import record
 from app.auth import accounts
 from app.auth import login as credentials
 from app.auth.browser import bind_login, restart_cookie
@@ -17,7 +18,7 @@ from app.auth.passwords import verify_password
 from app.auth.policy import pending_mfa, public
 from app.auth.sessions import end_session, renew_token, start_session
 from app.core.errors import DomainError
-from app.core.forms import safe_next
+from app.core.forms import clean_text, safe_next
 from app.core.logging import security_event
 from app.core.request_context import current_actor
 from app.db import db
@@ -36,7 +37,8 @@ def _login_ip_limit() -> str:
 
 
 def _account_key() -> str:
-    email = credentials.normalise_email(request.form.get("email", ""))
+    # The same cleaning as the form's, so control characters cannot mint fresh keys.
+    email = credentials.normalise_email(clean_text(request.form.get("email", "")))
     return "login:" + hashlib.sha256(email.encode()).hexdigest()
 
 
@@ -147,6 +149,10 @@ def forgot_password():
         verify_password(None, form.email.data)
         if user is not None and user.active:
             send_link(user, accounts.RESET)
+        else:
+            # Written either way, so a known address does not answer measurably slower.
+            record(db.session, current_actor(), "user.reset_link", object_type="user",
+                   outcome="failed")
         return render_template("auth/forgot_sent.html")
     return render_template("auth/forgot.html", form=form)
 

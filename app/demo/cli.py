@@ -17,11 +17,21 @@ from app.db import db
 from app.demo.seed import RealDataPresent, seed_demo
 
 
+DEMO_MODES = ("demo", "testing")
+
+
+def refuse_outside_demo() -> None:
+    if current_app.config["TIDLIG_MODE"] not in DEMO_MODES:
+        click.echo("Demo commands run only with TIDLIG_MODE=demo.", err=True)
+        sys.exit(1)
+
+
 @click.command("seed-demo")
 @click.option("--seed", default=2026, show_default=True, help="Random seed for the generated data.")
 @with_appcontext
 def seed_demo_command(seed: int) -> None:
     """Fill an empty database with the demo municipality and print the demo logins."""
+    refuse_outside_demo()
     try:
         logins = seed_demo(db.session, keyring_for(db.engine.dialect), seed=seed)
     except RealDataPresent as error:
@@ -45,6 +55,7 @@ def seed_demo_command(seed: int) -> None:
 @with_appcontext
 def demo_code_command(email: str) -> None:
     """Print the current one-time code of a demo account (never of a real one)."""
+    refuse_outside_demo()
     user = find_user_by_email(db.session, email)
     if user is None or not user.is_demo or not user.totp_secret:
         click.echo("Only demo accounts have codes printed here.", err=True)

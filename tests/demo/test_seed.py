@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from app.areas.models import Area, District
@@ -101,3 +102,27 @@ def test_raw_sqlite_files_hold_no_demo_names_or_cprs(runner, db_session, databas
     needles |= {"Zorbatronix", "0102031234"}
     found = [n for n in needles if n.encode() in raw or n.lower().encode() in lowered]
     assert found == []
+
+
+def test_demo_commands_refuse_to_run_in_production_mode(make_app, db_session):
+    production = make_app(TIDLIG_MODE="production", SECRET_KEY="s" * 40,
+                          TIDLIG_DATA_KEYS=Fernet.generate_key().decode(),
+                          TIDLIG_INDEX_KEY="i" * 40, TIDLIG_AUDIT_KEY="a" * 40)
+    runner = production.test_cli_runner()
+    for args in (["seed-demo"], ["demo-code", "admin@demo.tidlig.dk"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1 and "TIDLIG_MODE=demo" in result.output
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_demo_code_prints_a_valid_code_for_demo_accounts_only(runner, db_session):
+    import pyotp
+
+    seed(runner)
+    code = runner.invoke(args=["demo-code", "coordinator@demo.tidlig.dk"]).output.strip()
+    db_session.rollback()
+    user = db_session.scalar(select(User).where(User.email == "coordinator@demo.tidlig.dk"))
+    assert pyotp.TOTP(user.totp_secret).verify(code)
+    make_user(db_session, Role.ADMIN, email="real@odense.dk")
+    assert runner.invoke(args=["demo-code", "real@odense.dk"]).exit_code == 1
