@@ -45,6 +45,8 @@ def base_settings(instance_path: Path) -> dict:
     """Settings that do not depend on secrets; every mode starts from these."""
     return {
         "TIDLIG_MODE": "production",
+        # Never from FLASK_DEBUG: the debugger would show code and data to anyone.
+        "DEBUG": False,
         "DATABASE_URL": f"sqlite:///{instance_path / 'tidlig.db'}",
         "SESSION_COOKIE_NAME": "__Host-tidlig",
         "SESSION_COOKIE_SECURE": True,

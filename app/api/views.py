@@ -54,5 +54,11 @@ def me():
 
 @blueprint.route("/openapi.json")
 @public
+@operation(
+    summary="This OpenAPI document",
+    responses={"200": {"description": "The OpenAPI 3 description of the API",
+                       "content": {"application/json": {"schema": {"type": "object"}}}}},
+    public=True,
+)
 def openapi():
     return jsonify(build_document(current_app))

@@ -32,13 +32,24 @@ def escape_controls(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
 
 
+# Everything a log reader might take for the end of a line, or a terminal for a command.
+LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
+
+
+def escape_line_breaks(text: str) -> str:
+    # Backslashes are left alone: quoted values (security_event) already escaped theirs,
+    # and doubling them again would let a '"' inside a value end its field early.
+    return LINE_BREAKING.sub(lambda m: _NAMED.get(m[0], f"\\u{ord(m[0]):04x}"), text)
+
+
 class SafeFormatter(logging.Formatter):
-    """UTC timestamps; CR/LF escaped so one event is one line; tokens masked."""
+    """UTC timestamps; control characters escaped so one event is one line; tokens masked."""
 
     converter = time.gmtime
 
     def format(self, record: logging.LogRecord) -> str:
-        return escape_controls(mask_tokens(super().format(record)))
+        return escape_line_breaks(mask_tokens(super().format(record)))
 
 
 def configure_logging(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import g, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 
 from app.audit.actor import Actor
@@ -12,10 +12,14 @@ from app.extensions import client_ip
 
 
 def assign_request_id() -> None:
-    g.request_id = str(uuid.uuid4())
+    g.setdefault("request_id", str(uuid.uuid4()))
 
 
 def request_id() -> str:
+    # CSRF and rate-limit refusals happen in hooks that run before assign_request_id;
+    # their log line and error page still need the id.
+    if "request_id" not in g and has_request_context():
+        assign_request_id()
     return g.get("request_id", "-")
 
 

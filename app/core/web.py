@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.logging import security_event
@@ -86,8 +88,21 @@ def handle_csrf_error(error: CSRFError):
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    log.exception("unhandled error request_id=%s", request_id())
+    if isinstance(error, DBAPIError):
+        log_database_error(error)
+    else:
+        log.exception("unhandled error request_id=%s", request_id())
     return render_error(InternalServerError.code)
+
+
+def log_database_error(error: DBAPIError) -> None:
+    """Where and what kind, never the driver's text: PostgreSQL quotes the row's values in it
+    ("DETAIL: Key (name)=(...) already exists"), which hide_parameters does not cover."""
+    log.error(
+        "unhandled error request_id=%s: database error %s (sqlstate %s) in %s\n%s",
+        request_id(), type(error.orig).__name__, getattr(error.orig, "sqlstate", None) or "-",
+        error.statement, "".join(traceback.format_tb(error.__traceback__)).rstrip(),
+    )
 
 
 def register_web(app: Flask) -> None:

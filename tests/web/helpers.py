@@ -1,0 +1,184 @@
+"""Shared pieces for the web-layer battery: roles, extra clients, log capture, secrets."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from werkzeug.routing import AnyConverter
+
+from app.audit.actor import Actor
+from app.auth.accounts import RESET, issue_link_token
+from app.auth.api_tokens import create_api_token
+from app.auth.models import ApiToken, User
+from app.auth.roles import Role
+from app.auth.sessions import start_session
+from app.core.logging import SafeFormatter
+from tests.factories import make_organisation, make_user
+from tests.support import TestClient
+
+ROLES = [role.value for role in Role]
+TEST_ACTOR = Actor.system("tests")
+
+# Every API token secret created by tests in this package; test_zz_debug_log.py greps the
+# suite-wide debug log for them at the end.
+CREATED_SECRETS: list[str] = []
+
+
+def remember_secret(secret: str) -> str:
+    CREATED_SECRETS.append(secret)
+    return secret
+
+
+def new_client(app, *, ip: str = "192.0.2.10", user_agent: str | None = None) -> TestClient:
+    """Another browser (own cookie jar) talking to the same app, from its own address."""
+    app.test_client_class = TestClient
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ip
+    if user_agent is not None:
+        client.environ_base["HTTP_USER_AGENT"] = user_agent
+    return client
+
+
+def api_token_for(db_session, user, name: str = "tests") -> str:
+    raw = create_api_token(db_session, TEST_ACTOR, user, name)
+    db_session.commit()
+    return remember_secret(raw)
+
+
+def is_login_redirect(response) -> bool:
+    location = urlsplit(response.headers.get("Location", ""))
+    return response.status_code == 302 and location.path == "/login"
+
+
+def redirect_target(response) -> str:
+    """The Location as a browser on https://localhost resolves it: path?query, or the full URL."""
+    location = response.headers["Location"]
+    parts = urlsplit(location)
+    if parts.scheme in ("", "https") and parts.netloc in ("", "localhost"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return location
+
+
+class LineCollector(logging.Handler):
+    """Formats records exactly as the app's own handler does (SafeFormatter) and keeps them."""
+
+    def __init__(self, formatter: logging.Formatter) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(formatter)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    def events(self, name: str) -> list[str]:
+        return [line for line in self.lines if f"event={name} " in line]
+
+
+def app_formatter() -> logging.Formatter:
+    for handler in logging.getLogger("tidlig").handlers:
+        if isinstance(handler.formatter, SafeFormatter):
+            return handler.formatter
+    raise AssertionError("the app did not install its SafeFormatter on the 'tidlig' logger")
+
+
+@contextmanager
+def captured_logs(*names: str) -> Iterator[LineCollector]:
+    """What the named loggers write while the block runs, as formatted production lines.
+
+    The suite runs with `-p no:logging`, so this stands in for caplog.
+    """
+    collector = LineCollector(app_formatter())
+    loggers = [logging.getLogger(name) for name in (names or ("tidlig",))]
+    previous = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(collector)
+        logger.setLevel(min(logger.level or logging.DEBUG, logging.INFO))
+    try:
+        yield collector
+    finally:
+        for logger, level in zip(loggers, previous, strict=True):
+            logger.removeHandler(collector)
+            logger.setLevel(level)
+
+
+@dataclass
+class World:
+    """Rows that make every URL of the app resolvable for one acting user."""
+
+    user: User | None
+    victim: User
+    link_token: str
+    session_id: int
+    api_token_id: int
+    api_token: str | None
+
+
+def build_world(db_session, role: str | None) -> World:
+    organisation = make_organisation(db_session)
+    user = make_user(db_session, role, organisation=organisation) if role else None
+    victim = make_user(db_session, Role.COORDINATOR, organisation=organisation)
+    link_holder = make_user(db_session, Role.ASSESSOR, organisation=organisation)
+    owner = user or victim
+    other_session, _raw = start_session(db_session, owner, ip="192.0.2.99",
+                                        user_agent="matrix", mfa_passed=True)
+    link_token = issue_link_token(db_session, TEST_ACTOR, link_holder, RESET, 24)
+    db_session.commit()
+    api_token = api_token_for(db_session, owner, "matrix")
+    token_id = db_session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id))
+    return World(user, victim, link_token, other_session.id, token_id,
+                 api_token if user else None)
+
+
+def parameter_values(app, rule, world: World) -> list[dict]:
+    """Every combination of values for the rule's URL parameters (all choices of `any`)."""
+    static_files = sorted(p for p in Path(app.static_folder).rglob("*") if p.is_file())
+    fillers = {
+        "filename": [static_files[0].relative_to(app.static_folder).as_posix()],
+        "token": [world.link_token],
+        "session_id": [world.session_id],
+        "token_id": [world.api_token_id],
+        "user_id": [world.victim.id],
+    }
+    choices = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            choices[name] = sorted(converter.items)
+        elif name in fillers:
+            choices[name] = fillers[name]
+        else:
+            raise AssertionError(
+                f"{rule.rule}: no test value for URL parameter {name!r}; "
+                "add one to parameter_values()"
+            )
+    names = sorted(choices)
+    combos = itertools.product(*(choices[n] for n in names))
+    return [dict(zip(names, combo, strict=True)) for combo in combos]
+
+
+def walk(app, world: World):
+    """(rule, method, path) for every route, method and parameter choice; logout comes last."""
+    adapter = app.url_map.bind("localhost", url_scheme="https")
+    steps = []
+    for rule in app.url_map.iter_rules():
+        for values in parameter_values(app, rule, world):
+            path = adapter.build(rule.endpoint, values)
+            for method in sorted(rule.methods or ()):
+                steps.append((rule, method, path))
+    steps.sort(key=lambda step: step[0].endpoint == "auth.logout")
+    return steps
+
+
+def send(client, method: str, path: str, *, csrf: str | None, token: str | None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    data = {"csrf_token": csrf} if method == "POST" and csrf else None
+    response = client.open(path, method=method, data=data, headers=headers)
+    response.get_data()
+    response.close()  # static files are streamed from an open file
+    return response
