@@ -44,7 +44,8 @@ def _form_error(form, error: DomainError) -> None:
 @blueprint.route("/users")
 @requires("users.manage")
 def users():
-    return render_template("admin/users.html", users=accounts.list_users(db.session))
+    return render_template("admin/users.html",
+                           users=accounts.list_users(db.session, current_actor()))
 
 
 @blueprint.route("/users/new", methods=["GET", "POST"])
@@ -70,7 +71,9 @@ def new_user():
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
 @requires("users.manage")
 def user(user_id: int):
-    target = _user_or_404(user_id)
+    target = accounts.view_user(db.session, current_actor(), user_id)
+    if target is None:
+        abort(404)
     form = RoleForm(obj=target)
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():

@@ -183,8 +183,18 @@ def _apply_new_password(session: Session, user: User, password: str) -> None:
         token.used_at = utcnow()
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.active.desc(), User.full_name)))
+def list_users(session: Session, actor: Actor) -> list[User]:
+    """Staff names and addresses are personal data too: listing them is recorded."""
+    users = list(session.scalars(select(User).order_by(User.active.desc(), User.full_name)))
+    record(session, actor, "user.list", object_type="user")
+    return users
+
+
+def view_user(session: Session, actor: Actor, user_id: int) -> User | None:
+    user = session.get(User, user_id)
+    if user is not None:
+        record(session, actor, "user.view", object_type="user", object_id=user.id)
+    return user
 
 
 def list_organisations(session: Session) -> list[Organisation]:

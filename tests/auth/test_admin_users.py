@@ -26,7 +26,7 @@ from tests.auth.flows import (
     sent_to_login,
 )
 from tests.factories import make_organisation, make_user
-from tests.support import fresh
+from tests.support import fresh, login
 
 PASSWORD = "skildpadde cykelhjelm nordlys"
 
@@ -432,3 +432,19 @@ def test_the_users_list_shows_status(app, db_session, admin_browser):
     }
     assert "Awaiting activation" in rows[waiting.full_name]
     assert "Deactivated" in rows[gone.full_name]
+
+
+def test_looking_at_staff_records_is_audited(client, db_session):
+    admin = make_user(db_session, Role.ADMIN)
+    other = make_user(db_session, Role.BOARD)
+    login(client, db_session, admin)
+    assert client.get("/admin/users").status_code == 200
+    assert client.get(f"/admin/users/{other.id}").status_code == 200
+    db_session.rollback()
+    seen = db_session.execute(
+        select(AuditEvent.action, AuditEvent.object_id, AuditEvent.user_id)
+        .where(AuditEvent.action.in_(["user.list", "user.view"]))
+        .order_by(AuditEvent.seq)
+    ).all()
+    assert [tuple(row) for row in seen] == [("user.list", None, admin.id),
+                                           ("user.view", str(other.id), admin.id)]
