@@ -74,3 +74,27 @@ def fresh(db_session, model, primary_key):
     db_session.rollback()
     db_session.expire_all()
     return db_session.get(model, primary_key)
+
+
+def write_concurrently(app, threads: int, writes: int, write) -> list[str]:
+    """Run `write(session, thread_number, step)` + commit from many threads; return the errors."""
+    import threading
+
+    factory = app.extensions["tidlig_db"].session_factory
+    errors: list[str] = []
+
+    def worker(number: int) -> None:
+        try:
+            for step in range(writes):
+                with factory() as session:
+                    write(session, number, step)
+                    session.commit()
+        except Exception as exc:  # reported to the test, which fails on any
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return errors

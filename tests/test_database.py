@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 import pytest
 from sqlalchemy import func, select, text
@@ -11,6 +10,7 @@ from sqlalchemy import func, select, text
 from app.auth.models import Organisation
 from app.auth.policy import public
 from app.db import db
+from tests.support import write_concurrently
 
 
 def is_sqlite(app) -> bool:
@@ -44,24 +44,10 @@ def test_sqlite_transactions_take_the_write_lock_at_begin(app):
 
 
 def test_twenty_writers_never_see_database_is_locked(app, db_session):
-    factory = app.extensions["tidlig_db"].session_factory
-    errors: list[BaseException] = []
+    def add_organisation(session, number, step):
+        session.add(Organisation(name=f"W{number}-{step}", type="other"))
 
-    def writer(number: int) -> None:
-        try:
-            for step in range(100):
-                with factory() as session:
-                    session.add(Organisation(name=f"W{number}-{step}", type="other"))
-                    session.commit()
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [str(e) for e in errors] == []
+    assert write_concurrently(app, threads=20, writes=100, write=add_organisation) == []
     db_session.rollback()
     assert db_session.scalar(select(func.count()).select_from(Organisation)) == 2000
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 
 import pytest
 from sqlalchemy import select, text
@@ -14,6 +13,7 @@ from app.audit.actor import Actor
 from app.audit.chain import GENESIS_MAC, canonical_json
 from app.audit.models import AuditEvent
 from app.audit.services import record, verify
+from tests.support import write_concurrently
 
 ACTOR = Actor(user_id=7, organisation_id=3, role="coordinator", ip="192.0.2.1", request_id="r")
 
@@ -150,24 +150,10 @@ def test_normal_paths_cannot_update_or_delete_audit_rows(chain):
 
 
 def test_concurrent_writers_form_one_linear_chain(app, db_session):
-    factory = app.extensions["tidlig_db"].session_factory
-    errors: list[BaseException] = []
+    def audit(session, number, step):
+        record(session, Actor(user_id=number), "load.test", object_id=step)
 
-    def worker(number: int) -> None:
-        try:
-            for step in range(200):
-                with factory() as session:
-                    record(session, Actor(user_id=number), "load.test", object_id=step)
-                    session.commit()
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert write_concurrently(app, threads=8, writes=200, write=audit) == []
     db_session.rollback()
     rows = db_session.execute(select(AuditEvent.seq, AuditEvent.prev_mac)).all()
     assert len(rows) == 1600
