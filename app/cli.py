@@ -14,7 +14,13 @@ def register_cli(app: Flask) -> None:
     from app.privacy.cli import privacy_cli
 
     for command in (
-        audit_cli, tokens_cli, users_cli, keys_cli, mail_cli, privacy_cli, seed_demo_command,
+        audit_cli,
+        tokens_cli,
+        users_cli,
+        keys_cli,
+        mail_cli,
+        privacy_cli,
+        seed_demo_command,
         demo_code_command,
     ):
         app.cli.add_command(command)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from wtforms.fields.choices import SelectChoice
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from app.admin.forms import OrganisationForm, RoleForm, UserForm
 from app.audit.services import record
@@ -44,8 +44,9 @@ def _form_error(form, error: DomainError) -> None:
 @blueprint.route("/users")
 @requires("users.manage")
 def users():
-    return render_template("admin/users.html",
-                           users=accounts.list_users(db.session, current_actor()))
+    return render_template(
+        "admin/users.html", users=accounts.list_users(db.session, current_actor())
+    )
 
 
 @blueprint.route("/users/new", methods=["GET", "POST"])
@@ -56,8 +57,12 @@ def new_user():
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                db.session, current_actor(), email=form.email.data, full_name=form.full_name.data,
-                role=form.role.data, organisation_id=form.organisation_id.data,
+                db.session,
+                current_actor(),
+                email=form.email.data,
+                full_name=form.full_name.data,
+                role=form.role.data,
+                organisation_id=form.organisation_id.data,
             )
         except DomainError as error:
             _form_error(form, error)
@@ -78,8 +83,9 @@ def user(user_id: int):
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
         try:
-            accounts.change_role(db.session, current_actor(), target, form.role.data,
-                                 form.organisation_id.data)
+            accounts.change_role(
+                db.session, current_actor(), target, form.role.data, form.organisation_id.data
+            )
         except DomainError as error:
             _form_error(form, error)
         else:
@@ -98,7 +104,10 @@ USER_ACTIONS = {
 }
 
 
-@blueprint.route("/users/<int:user_id>/<any(deactivate, reactivate, 'reset-mfa', 'send-reset'):action>", methods=["POST"])
+@blueprint.route(
+    "/users/<int:user_id>/<any(deactivate, reactivate, 'reset-mfa', 'send-reset'):action>",
+    methods=["POST"],
+)
 @requires("users.manage")
 def user_action(user_id: int, action: str):
     target = _user_or_404(user_id)
@@ -128,7 +137,10 @@ def organisations():
     if form.validate_on_submit():
         try:
             accounts.create_organisation(
-                db.session, current_actor(), name=form.name.data, type=form.type.data,
+                db.session,
+                current_actor(),
+                name=form.name.data,
+                type=form.type.data,
                 is_section_115_party=form.is_section_115_party.data,
             )
         except DomainError as error:
@@ -137,7 +149,8 @@ def organisations():
             flash(_("The organisation has been created."), "success")
             return redirect(url_for("admin.organisations"))
     return render_template(
-        "admin/organisations.html", form=form,
+        "admin/organisations.html",
+        form=form,
         organisations=accounts.list_organisations(db.session),
     )
 

@@ -23,8 +23,14 @@ ERROR_SCHEMA = {
 }
 
 
-def operation(*, summary: str, responses: dict, parameters: list | None = None,
-              request_body: dict | None = None, public: bool = False) -> Callable[[F], F]:
+def operation(
+    *,
+    summary: str,
+    responses: dict,
+    parameters: list | None = None,
+    request_body: dict | None = None,
+    public: bool = False,
+) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         spec = {"summary": summary, "responses": responses}
         if parameters:
@@ -36,10 +42,18 @@ def operation(*, summary: str, responses: dict, parameters: list | None = None,
         else:
             spec["responses"] = {
                 **responses,
-                "401": {"description": "Missing or invalid token",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                "403": {"description": "Not permitted for this user",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "401": {
+                    "description": "Missing or invalid token",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+                "403": {
+                    "description": "Not permitted for this user",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
             }
         view.openapi_operation = spec  # type: ignore[attr-defined]
         return view

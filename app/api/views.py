@@ -33,8 +33,12 @@ ME_SCHEMA = {
 @authenticated
 @operation(
     summary="The user the token belongs to",
-    responses={"200": {"description": "The token's user",
-                       "content": {"application/json": {"schema": ME_SCHEMA}}}},
+    responses={
+        "200": {
+            "description": "The token's user",
+            "content": {"application/json": {"schema": ME_SCHEMA}},
+        }
+    },
 )
 def me():
     organisation = current_user.organisation
@@ -56,8 +60,12 @@ def me():
 @public
 @operation(
     summary="This OpenAPI document",
-    responses={"200": {"description": "The OpenAPI 3 description of the API",
-                       "content": {"application/json": {"schema": {"type": "object"}}}}},
+    responses={
+        "200": {
+            "description": "The OpenAPI 3 description of the API",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
     public=True,
 )
 def openapi():

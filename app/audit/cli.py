@@ -22,8 +22,13 @@ def _head_path(path: str | None) -> Path:
 
 
 @audit_cli.command("verify")
-@click.option("--head", "head_file", type=click.Path(dir_okay=False), default=None,
-              help="Exported head to check the tail against (default: TIDLIG_AUDIT_HEAD_FILE).")
+@click.option(
+    "--head",
+    "head_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Exported head to check the tail against (default: TIDLIG_AUDIT_HEAD_FILE).",
+)
 def verify_command(head_file: str | None) -> None:
     """Walk the chain; exit 1 naming the first bad entry."""
     path = _head_path(head_file)

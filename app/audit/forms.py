@@ -15,14 +15,20 @@ class AuditFilterForm(FlaskForm):
 
     user_id = IntegerField(_l("User id"), validators=[Optional(), NumberRange(min=1)])
     action = SelectField(_l("Action"), choices=[], validate_choice=False)
-    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=64)],
-                              filters=[clean_text])
-    object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=64)],
-                            filters=[clean_text])
+    object_type = StringField(
+        _l("Object type"), validators=[Optional(), Length(max=64)], filters=[clean_text]
+    )
+    object_id = StringField(
+        _l("Object id"), validators=[Optional(), Length(max=64)], filters=[clean_text]
+    )
     outcome = SelectField(
         _l("Outcome"),
-        choices=[SelectChoice("", _l("All")), SelectChoice("ok", _l("Succeeded")),
-                 SelectChoice("denied", _l("Denied")), SelectChoice("failed", _l("Failed"))],
+        choices=[
+            SelectChoice("", _l("All")),
+            SelectChoice("ok", _l("Succeeded")),
+            SelectChoice("denied", _l("Denied")),
+            SelectChoice("failed", _l("Failed")),
+        ],
         default="",
     )
     date_from = DateField(_l("From"), validators=[Optional()])

@@ -115,7 +115,9 @@ def _filtered(query: Select, criteria: AuditFilter) -> Select:
         start = dt.datetime.combine(criteria.date_from, dt.time.min, tzinfo=dt.UTC)
         query = query.where(AuditEvent.occurred_at >= start)
     if criteria.date_to:
-        end = dt.datetime.combine(criteria.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+        end = dt.datetime.combine(
+            criteria.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
+        )
         query = query.where(AuditEvent.occurred_at < end)
     return query
 
@@ -148,9 +150,11 @@ def search_events(
         )
     )
     user_ids = {event.user_id for event in events if event.user_id}
-    user_names = dict(
-        session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all()
-    ) if user_ids else {}
+    user_names = (
+        dict(session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all())
+        if user_ids
+        else {}
+    )
     record(session, actor, "audit.search", object_type="audit", purpose="audit review")
     return AuditPage(events, total, page, per_page, user_names)
 

@@ -34,5 +34,4 @@ def events():
         )
         page = search_events(db.session, current_actor(), criteria, page=form.page.data or 1)
     query_args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("audit/events.html", form=form, page=page,
-                           query_args=query_args)
+    return render_template("audit/events.html", form=form, page=page, query_args=query_args)

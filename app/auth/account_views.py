@@ -28,7 +28,9 @@ def overview():
     limits = session_limits()
     now = utcnow()
     sessions = [
-        s for s in active_sessions(db.session, current_user.id) if now - s.last_seen_at <= limits.idle
+        s
+        for s in active_sessions(db.session, current_user.id)
+        if now - s.last_seen_at <= limits.idle
     ]
     return render_template(
         "account/overview.html",
@@ -59,7 +61,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                db.session, current_actor(), current_user, form.current_password.data,
+                db.session,
+                current_actor(),
+                current_user,
+                form.current_password.data,
                 form.password.data,
             )
         except DomainError as error:
@@ -68,11 +73,16 @@ def change_password():
             # Every login ended with the change; this browser continues in a fresh one.
             user = current_user._get_current_object()
             auth_session, raw = start_session(
-                db.session, user, ip=client_ip(), user_agent=request.user_agent.string,
+                db.session,
+                user,
+                ip=client_ip(),
+                user_agent=request.user_agent.string,
                 mfa_passed=True,
             )
             bind_login(user, auth_session, raw)
-            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            flash(
+                _("Your password has been changed. Other sessions have been logged out."), "success"
+            )
             return redirect(url_for("account.overview"))
     return render_template("account/password.html", form=form)
 
@@ -88,8 +98,11 @@ def api_tokens():
         except DomainError as error:
             form.name.errors.append(str(error.message))
     return render_template(
-        "account/tokens.html", form=form, new_token=new_token,
-        tokens=tokens_of(db.session, current_user), revoke_form=ConfirmForm(),
+        "account/tokens.html",
+        form=form,
+        new_token=new_token,
+        tokens=tokens_of(db.session, current_user),
+        revoke_form=ConfirmForm(),
     )
 
 

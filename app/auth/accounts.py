@@ -35,7 +35,9 @@ def create_organisation(
     organisation = Organisation(name=name, type=type, is_section_115_party=is_section_115_party)
     session.add(organisation)
     session.flush()
-    record(session, actor, "organisation.create", object_type="organisation", object_id=organisation.id)
+    record(
+        session, actor, "organisation.create", object_type="organisation", object_id=organisation.id
+    )
     return organisation
 
 
@@ -72,7 +74,9 @@ def create_user(
     return user
 
 
-def change_role(session: Session, actor: Actor, user: User, role: str, organisation_id: int) -> None:
+def change_role(
+    session: Session, actor: Actor, user: User, role: str, organisation_id: int
+) -> None:
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
         raise DomainError(_l("Choose an active organisation."), "organisation_id")
@@ -116,9 +120,7 @@ def reset_second_factor(session: Session, actor: Actor, user: User) -> None:
 def issue_link_token(session: Session, actor: Actor, user: User, purpose: str, hours: int) -> str:
     """A single-use link token; the database keeps only its hash. Older links stop working."""
     for old in session.scalars(
-        select(OneTimeToken).where(
-            OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None)
-        )
+        select(OneTimeToken).where(OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None))
     ):
         old.used_at = utcnow()
     raw, hashed = new_token()
@@ -162,7 +164,14 @@ def change_password(
 ) -> None:
     """Every existing login ends; the caller starts a fresh one for the person at the keyboard."""
     if not verify_password(user.password_hash, current_password):
-        record(session, actor, "user.change_password", object_type="user", object_id=user.id, outcome="failed")
+        record(
+            session,
+            actor,
+            "user.change_password",
+            object_type="user",
+            object_id=user.id,
+            outcome="failed",
+        )
         raise DomainError(_l("The current password is not correct."), "current_password")
     _apply_new_password(session, user, new_password)
     record(session, actor, "user.change_password", object_type="user", object_id=user.id)

@@ -15,7 +15,7 @@ from app.core.errors import DomainError
 from app.core.tokens import new_token, token_hash
 from app.db import utcnow
 
-TOKEN_PREFIX = "tidlig_"
+TOKEN_PREFIX = "tidlig_"  # noqa: S105 - a public prefix, not a secret
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
@@ -25,7 +25,9 @@ def create_api_token(session: Session, actor: Actor, user: User, name: str) -> s
     if not name:
         raise DomainError(_l("Give the token a name, so you can recognise it later."), "name")
     raw, hashed = new_token(TOKEN_PREFIX)
-    token = ApiToken(user_id=user.id, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], token_hash=hashed)
+    token = ApiToken(
+        user_id=user.id, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], token_hash=hashed
+    )
     session.add(token)
     session.flush()
     record(session, actor, "api_token.create", object_type="api_token", object_id=token.id)

@@ -49,11 +49,20 @@ def create_admin_command(email: str, full_name: str, organisation: str) -> None:
     try:
         if org is None:
             org = accounts.create_organisation(
-                db.session, CLI_ACTOR, name=organisation,
-                type=OrganisationType.SSP_SECRETARIAT.value, is_section_115_party=True,
+                db.session,
+                CLI_ACTOR,
+                name=organisation,
+                type=OrganisationType.SSP_SECRETARIAT.value,
+                is_section_115_party=True,
             )
-        user = accounts.create_user(db.session, CLI_ACTOR, email=email, full_name=full_name,
-                                    role=Role.ADMIN.value, organisation_id=org.id)
+        user = accounts.create_user(
+            db.session,
+            CLI_ACTOR,
+            email=email,
+            full_name=full_name,
+            role=Role.ADMIN.value,
+            organisation_id=org.id,
+        )
     except DomainError as error:
         click.echo(str(error.message), err=True)
         sys.exit(1)

@@ -10,20 +10,25 @@ from app.core.forms import NoBidiOverride, clean_text
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
-                       filters=[clean_text])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Length(max=254)], filters=[clean_text]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     next = HiddenField()
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Six-digit code"), validators=[DataRequired(), Length(min=6, max=12)],
-                       filters=[clean_text])
+    code = StringField(
+        _l("Six-digit code"),
+        validators=[DataRequired(), Length(min=6, max=12)],
+        filters=[clean_text],
+    )
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
-                       filters=[clean_text])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[clean_text]
+    )
 
 
 class NewPasswordForm(FlaskForm):
@@ -39,8 +44,11 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ApiTokenForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100), NoBidiOverride()],
-                       filters=[clean_text])
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=100), NoBidiOverride()],
+        filters=[clean_text],
+    )
 
 
 class LanguageForm(FlaskForm):

@@ -84,7 +84,14 @@ def verify_second_factor(session: Session, actor: Actor, user: User, code: str) 
 def enrol_second_factor(session: Session, actor: Actor, user: User, secret: str, code: str) -> bool:
     counter = accept_totp(secret, code, None)
     if counter is None:
-        record(session, actor, "auth.mfa_enrol", object_type="user", object_id=user.id, outcome="failed")
+        record(
+            session,
+            actor,
+            "auth.mfa_enrol",
+            object_type="user",
+            object_id=user.id,
+            outcome="failed",
+        )
         return False
     user.totp_secret = secret
     user.totp_last_counter = counter

@@ -5,7 +5,17 @@ from __future__ import annotations
 import hashlib
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -52,7 +62,10 @@ def _failed(response) -> bool:
 
 def _begin_login(user) -> None:
     auth_session, raw = start_session(
-        db.session, user, ip=client_ip(), user_agent=request.user_agent.string,
+        db.session,
+        user,
+        ip=client_ip(),
+        user_agent=request.user_agent.string,
         mfa_passed=not current_app.config["TIDLIG_MFA_REQUIRED"],
     )
     bind_login(user, auth_session, raw)
@@ -67,7 +80,9 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        user = credentials.authenticate(db.session, current_actor(), form.email.data, form.password.data)
+        user = credentials.authenticate(
+            db.session, current_actor(), form.email.data, form.password.data
+        )
         if user is not None:
             target = safe_next(form.next.data)
             _begin_login(user)
@@ -90,7 +105,9 @@ def second_factor():
         return redirect(url_for("auth.enrol"))
     form = CodeForm()
     if form.validate_on_submit():
-        if credentials.verify_second_factor(db.session, current_actor(), current_user, form.code.data):
+        if credentials.verify_second_factor(
+            db.session, current_actor(), current_user, form.code.data
+        ):
             return _complete_second_factor()
         security_event("mfa_failed", "failed")
         form.code.errors.append(_("The code is not correct. Use the newest code from your app."))
@@ -107,11 +124,15 @@ def enrol():
     session["pending_totp"] = secret
     form = CodeForm()
     if form.validate_on_submit():
-        if credentials.enrol_second_factor(db.session, current_actor(), current_user, secret, form.code.data):
+        if credentials.enrol_second_factor(
+            db.session, current_actor(), current_user, secret, form.code.data
+        ):
             session.pop("pending_totp", None)
             return _complete_second_factor()
         security_event("mfa_failed", "failed")
-        form.code.errors.append(_("The code is not correct. Check the time on your phone and try again."))
+        form.code.errors.append(
+            _("The code is not correct. Check the time on your phone and try again.")
+        )
     uri = credentials.provisioning_uri(secret, current_user.email)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR")
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -151,8 +172,9 @@ def forgot_password():
             send_link(user, accounts.RESET)
         else:
             # Written either way, so a known address does not answer measurably slower.
-            record(db.session, current_actor(), "user.reset_link", object_type="user",
-                   outcome="failed")
+            record(
+                db.session, current_actor(), "user.reset_link", object_type="user", outcome="failed"
+            )
         return render_template("auth/forgot_sent.html")
     return render_template("auth/forgot.html", form=form)
 
@@ -162,15 +184,25 @@ def send_link(user, purpose: str) -> None:
         "TIDLIG_RESET_TOKEN_HOURS" if purpose == accounts.RESET else "TIDLIG_ACTIVATION_TOKEN_HOURS"
     ]
     raw = accounts.issue_link_token(db.session, current_actor(), user, purpose, hours)
-    link = current_app.config["TIDLIG_BASE_URL"].rstrip("/") + url_for("auth.redeem_link", token=raw)
+    link = current_app.config["TIDLIG_BASE_URL"].rstrip("/") + url_for(
+        "auth.redeem_link", token=raw
+    )
     if purpose == accounts.RESET:
         subject = _("Set a new password for Tidlig")
-        body = _("Use this link within %(hours)d hours to set a new password:\n\n%(link)s\n\n"
-                 "If you did not ask for this, you can ignore this e-mail.", hours=hours, link=link)
+        body = _(
+            "Use this link within %(hours)d hours to set a new password:\n\n%(link)s\n\n"
+            "If you did not ask for this, you can ignore this e-mail.",
+            hours=hours,
+            link=link,
+        )
     else:
         subject = _("Your account in Tidlig")
-        body = _("An account has been created for you in Tidlig. Use this link within "
-                 "%(hours)d hours to choose your password:\n\n%(link)s", hours=hours, link=link)
+        body = _(
+            "An account has been created for you in Tidlig. Use this link within "
+            "%(hours)d hours to choose your password:\n\n%(link)s",
+            hours=hours,
+            link=link,
+        )
     queue_mail(db.session, to=user.email, subject=subject, body=body, kind=f"auth.{purpose}")
 
 

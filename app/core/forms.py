@@ -22,7 +22,17 @@ def clean_text(value: object) -> object:
 class NoBidiOverride:
     """Bidirectional override characters can disguise text; refuse them in names and e-mails."""
 
-    BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
+    BIDI = {
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+    }
 
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and any(ch in self.BIDI for ch in field.data):

@@ -58,26 +58,39 @@ def home_for(session: Session, user: User) -> HomeView:
     logins = list(
         session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.user_id == user.id, AuditEvent.action == "auth.login",
-                   AuditEvent.outcome == "ok")
+            .where(
+                AuditEvent.user_id == user.id,
+                AuditEvent.action == "auth.login",
+                AuditEvent.outcome == "ok",
+            )
             .order_by(AuditEvent.seq.desc())
             .limit(2)
         )
     )
     previous = logins[1] if len(logins) > 1 else None
     since = previous.occurred_at if previous else dt.datetime.min.replace(tzinfo=dt.UTC)
-    failed = session.scalar(
-        select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id),
-            AuditEvent.action == "auth.login", AuditEvent.outcome == "failed",
-            AuditEvent.occurred_at > since,
+    failed = (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.object_type == "user",
+                AuditEvent.object_id == str(user.id),
+                AuditEvent.action == "auth.login",
+                AuditEvent.outcome == "failed",
+                AuditEvent.occurred_at > since,
+            )
         )
-    ) or 0
-    active = session.scalar(
-        select(func.count()).select_from(AuthSession).where(
-            AuthSession.user_id == user.id, AuthSession.ended_at.is_(None)
+        or 0
+    )
+    active = (
+        session.scalar(
+            select(func.count())
+            .select_from(AuthSession)
+            .where(AuthSession.user_id == user.id, AuthSession.ended_at.is_(None))
         )
-    ) or 0
+        or 0
+    )
     figures = _admin_figures(session) if user.role == Role.ADMIN else []
     return HomeView(ROLE_PURPOSE.get(Role(user.role), ""), previous, failed, active, figures)
 
@@ -87,10 +100,24 @@ def _admin_figures(session: Session) -> list[Figure]:
         return session.scalar(query) or 0
 
     return [
-        Figure(_l("Active users"), count(select(func.count()).select_from(User).where(User.active))),
-        Figure(_l("Users waiting for activation"),
-               count(select(func.count()).select_from(User).where(User.password_hash.is_(None), User.active))),
+        Figure(
+            _l("Active users"), count(select(func.count()).select_from(User).where(User.active))
+        ),
+        Figure(
+            _l("Users waiting for activation"),
+            count(
+                select(func.count())
+                .select_from(User)
+                .where(User.password_hash.is_(None), User.active)
+            ),
+        ),
         Figure(_l("Organisations"), count(select(func.count()).select_from(Organisation))),
-        Figure(_l("Unsent e-mails"),
-               count(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))),
+        Figure(
+            _l("Unsent e-mails"),
+            count(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None))
+            ),
+        ),
     ]

@@ -25,16 +25,31 @@ CSP = (
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
     401: (_l("Please log in"), _l("You need to log in to see this page.")),
-    403: (_l("Access denied"), _l("You do not have access to this page. The attempt has been logged.")),
+    403: (
+        _l("Access denied"),
+        _l("You do not have access to this page. The attempt has been logged."),
+    ),
     404: (_l("Page not found"), _l("The page does not exist, or it has been moved.")),
     405: (_l("Method not allowed"), _l("This page cannot be used in that way.")),
     409: (_l("Conflict"), _l("Someone else changed this in the meantime. Reload and try again.")),
     410: (_l("No longer available"), _l("This link has expired or has already been used.")),
     413: (_l("Too much data"), _l("What you sent is larger than we accept.")),
     422: (_l("Cannot be processed"), _l("The request was understood but could not be processed.")),
-    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a while and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing has been saved. If it happens again, contact support and give them the reference below.")),
-    503: (_l("Temporarily unavailable"), _l("The service is temporarily unavailable. Try again in a moment.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many attempts in a short time. Wait a while and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "An unexpected error occurred. Nothing has been saved. If it happens again, "
+            "contact support and give them the reference below."
+        ),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The service is temporarily unavailable. Try again in a moment."),
+    ),
 }
 
 
@@ -66,8 +81,9 @@ def render_error(status: int):
         response = jsonify(error=str(title), status=status, request_id=request_id())
         response.status_code = status
         return response
-    return render_template("errors/error.html", status=status, title=title, text=text,
-                           request_id=request_id()), status
+    return render_template(
+        "errors/error.html", status=status, title=title, text=text, request_id=request_id()
+    ), status
 
 
 def handle_http_error(error: HTTPException):
@@ -76,7 +92,11 @@ def handle_http_error(error: HTTPException):
         security_event("rate_limited", "denied")
     response = render_error(status)
     if status == 405 and getattr(error, "valid_methods", None):
-        response = (response[0], status, {"Allow": ", ".join(error.valid_methods)}) if isinstance(response, tuple) else response
+        response = (
+            (response[0], status, {"Allow": ", ".join(error.valid_methods)})
+            if isinstance(response, tuple)
+            else response
+        )
     return response
 
 
@@ -100,8 +120,11 @@ def log_database_error(error: DBAPIError) -> None:
     ("DETAIL: Key (name)=(...) already exists"), which hide_parameters does not cover."""
     log.error(
         "unhandled error request_id=%s: database error %s (sqlstate %s) in %s\n%s",
-        request_id(), type(error.orig).__name__, getattr(error.orig, "sqlstate", None) or "-",
-        error.statement, "".join(traceback.format_tb(error.__traceback__)).rstrip(),
+        request_id(),
+        type(error.orig).__name__,
+        getattr(error.orig, "sqlstate", None) or "-",
+        error.statement,
+        "".join(traceback.format_tb(error.__traceback__)).rstrip(),
     )
 
 

@@ -39,12 +39,16 @@ def group_by_proximity(points: list[tuple[float, float]], k: int, rng: random.Ra
         for c in range(k):
             members = [p for p, label in zip(points, labels, strict=True) if label == c]
             if members:
-                centres[c] = (sum(m[0] for m in members) / len(members),
-                              sum(m[1] for m in members) / len(members))
+                centres[c] = (
+                    sum(m[0] for m in members) / len(members),
+                    sum(m[1] for m in members) / len(members),
+                )
     return labels
 
 
-def load_demo_areas(session: Session, rng: random.Random, path: Path = DEFAULT_GEOJSON) -> list[Area]:
+def load_demo_areas(
+    session: Session, rng: random.Random, path: Path = DEFAULT_GEOJSON
+) -> list[Area]:
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
     points = [centroid(f["geometry"]) for f in features]
     labels = group_by_proximity(points, min(DISTRICT_COUNT, len(features)), rng)

@@ -16,7 +16,6 @@ from app.crypto.keyring import keyring_for
 from app.db import db
 from app.demo.seed import RealDataPresent, seed_demo
 
-
 DEMO_MODES = ("demo", "testing")
 
 
@@ -46,7 +45,9 @@ def seed_demo_command(seed: int) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         for login in logins:
-            handle.write(f"{login.role:<12} {login.email:<28} {login.password}  totp:{login.totp_secret}\n")
+            handle.write(
+                f"{login.role:<12} {login.email:<28} {login.password}  totp:{login.totp_secret}\n"
+            )
     click.echo(f"Demo data created. Logins written to {path}")
 
 

@@ -86,7 +86,7 @@ def seed_demo(session: Session, keyring: KeyRing, seed: int = 2026) -> list[Demo
     if already_seeded(session):
         return []
     # Reproducible demo data, never a secret: a seeded PRNG is the right tool here.
-    rng = random.Random(seed)  # nosec B311
+    rng = random.Random(seed)  # nosec B311  # noqa: S311
     actor = Actor.system("demo-seed")
     organisations = {}
     for name, kind, party in ORGANISATIONS:
@@ -98,11 +98,18 @@ def seed_demo(session: Session, keyring: KeyRing, seed: int = 2026) -> list[Demo
         # Random per installation: no demo account has a password anyone could know.
         password = "-".join(secrets.token_urlsafe(6) for _ in range(4))
         totp_secret = new_totp_secret()
-        session.add(User(
-            email=demo_email(role), full_name=full_name, role=role.value,
-            organisation_id=organisations[organisation].id, password_hash=hash_password(password),
-            totp_secret=totp_secret, is_demo=True, locale=None,
-        ))
+        session.add(
+            User(
+                email=demo_email(role),
+                full_name=full_name,
+                role=role.value,
+                organisation_id=organisations[organisation].id,
+                password_hash=hash_password(password),
+                totp_secret=totp_secret,
+                is_demo=True,
+                locale=None,
+            )
+        )
         logins.append(DemoLogin(role.value, demo_email(role), password, totp_secret))
     areas = load_demo_areas(session, rng)
     _add_persons(session, keyring, rng, areas)
@@ -126,9 +133,15 @@ def _add_persons(session: Session, keyring: KeyRing, rng: random.Random, areas: 
             used_cprs.add(cpr)
             people.append((first, rng.choice(SURNAMES), cpr, gender))
     for first, last, cpr, gender in people:
-        session.add(Person(
-            first_name=first, last_name=last, cpr=cpr,
-            cpr_index=keyring.blind_index("cpr", cpr.replace("-", "")),
-            birth_date=birth_date_from_cpr(cpr), gender=gender,
-            area_id=rng.choices(areas, weights)[0].id, is_demo=True,
-        ))
+        session.add(
+            Person(
+                first_name=first,
+                last_name=last,
+                cpr=cpr,
+                cpr_index=keyring.blind_index("cpr", cpr.replace("-", "")),
+                birth_date=birth_date_from_cpr(cpr),
+                gender=gender,
+                area_id=rng.choices(areas, weights)[0].id,
+                is_demo=True,
+            )
+        )

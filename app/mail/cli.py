@@ -16,9 +16,17 @@ mail_cli = AppGroup("mail", help="Outgoing mail.")
 def send_command() -> None:
     config = current_app.config
     if not config["MAIL_SERVER"]:
-        click.echo("MAIL_SERVER is not set: messages stay in the outbox (visible to administrators).")
+        click.echo(
+            "MAIL_SERVER is not set: messages stay in the outbox (visible to administrators)."
+        )
         return
-    smtp = SmtpSettings(config["MAIL_SERVER"], int(config["MAIL_PORT"]), bool(config["MAIL_USE_TLS"]),
-                        config["MAIL_USERNAME"], config["MAIL_PASSWORD"], config["MAIL_SENDER"])
+    smtp = SmtpSettings(
+        config["MAIL_SERVER"],
+        int(config["MAIL_PORT"]),
+        bool(config["MAIL_USE_TLS"]),
+        config["MAIL_USERNAME"],
+        config["MAIL_PASSWORD"],
+        config["MAIL_SENDER"],
+    )
     sent, failed = deliver_pending(db.session, smtp)
     click.echo(f"sent {sent}, failed {failed}")

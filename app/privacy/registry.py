@@ -24,12 +24,19 @@ class PersonalField:
 
 
 def child(category: str, *, encrypted: bool = True) -> PersonalField:
-    return PersonalField("children and young people", category, CRIME_PREVENTION,
-                         CASE_RETENTION, encrypted)
+    return PersonalField(
+        "children and young people", category, CRIME_PREVENTION, CASE_RETENTION, encrypted
+    )
 
 
-def staff(category: str, retention: str = ACCOUNT_RETENTION, *, encrypted: bool = False,
-          purpose: str = ACCOUNT, subjects: str = "staff") -> PersonalField:
+def staff(
+    category: str,
+    retention: str = ACCOUNT_RETENTION,
+    *,
+    encrypted: bool = False,
+    purpose: str = ACCOUNT,
+    subjects: str = "staff",
+) -> PersonalField:
     return PersonalField(subjects, category, purpose, retention, encrypted)
 
 
@@ -49,12 +56,18 @@ PERSONAL_FIELDS: dict[str, PersonalField] = {
     "users.totp_secret": staff("authentication secret", encrypted=True),
     "auth_sessions.ip": staff("network address", "ended sessions: 6 months"),
     "auth_sessions.user_agent": staff("device", "ended sessions: 6 months"),
-    "audit_events.ip": staff("network address", "at least 6 months (configurable)",
-                             purpose="audit trail (GDPR art. 32)"),
-    "outbox_messages.recipient": staff("contact", SIX_MONTHS_AFTER_SENDING, encrypted=True,
-                                       subjects=INVITED),
-    "outbox_messages.body": staff("message (never a child's full name)", SIX_MONTHS_AFTER_SENDING,
-                                  encrypted=True, subjects=INVITED),
+    "audit_events.ip": staff(
+        "network address", "at least 6 months (configurable)", purpose="audit trail (GDPR art. 32)"
+    ),
+    "outbox_messages.recipient": staff(
+        "contact", SIX_MONTHS_AFTER_SENDING, encrypted=True, subjects=INVITED
+    ),
+    "outbox_messages.body": staff(
+        "message (never a child's full name)",
+        SIX_MONTHS_AFTER_SENDING,
+        encrypted=True,
+        subjects=INVITED,
+    ),
 }
 
 # Encrypted, but not about a person.

@@ -51,7 +51,16 @@ def test_same_plaintext_encrypts_differently_each_time(db_session):
     assert keyring.encrypt("Mikkelsen") != keyring.encrypt("Mikkelsen")
 
 
-def test_one_flipped_byte_gives_a_generic_error_and_a_log_entry(db_session, caplog):
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_one_flipped_byte_gives_a_generic_error_and_a_log_entry(db_session):
     person = add_canary(db_session, keyring_of(db_session))
     token = db_session.execute(
         select(type_coerce(Person.first_name, Text)).where(Person.id == person.id)
@@ -63,12 +72,17 @@ def test_one_flipped_byte_gives_a_generic_error_and_a_log_entry(db_session, capl
     )
     db_session.commit()
     db_session.expire_all()
-    with caplog.at_level(logging.ERROR, logger="tidlig.security"):
+    handler = _Lines()
+    security_log = logging.getLogger("tidlig.security")
+    security_log.addHandler(handler)
+    try:
         with pytest.raises(DecryptionError) as raised:
             db_session.get(Person, person.id).first_name  # noqa: B018
+    finally:
+        security_log.removeHandler(handler)
     assert "could not be decrypted" in str(raised.value)
     assert CANARY_NAME not in str(raised.value)
-    assert any("decryption_failed" in record.getMessage() for record in caplog.records)
+    assert any("decryption_failed" in line for line in handler.lines)
 
 
 def test_blind_index_is_keyed_not_a_plain_hash(db_session):
