@@ -44,7 +44,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/pip install --quiet ruff && $(BIN)/ruff check app tests migrations
 
 extract-messages: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Tidlig .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Tidlig --ignore-dirs '.* __pycache__' .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 vendor:

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.roles import ORGANISATION_TYPE_LABELS, ROLE_LABELS
-from app.core.forms import NoBidiOverride, clean_text
+from app.core.forms import Form, NoBidiOverride, clean_text
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[clean_text]
     )
@@ -25,14 +24,14 @@ class UserForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(
         _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=200), NoBidiOverride()],

@@ -1,10 +1,17 @@
-"""Shared form pieces: strings are trimmed and stripped of NUL and other control characters."""
+"""Shared form pieces: strings are trimmed and stripped of NUL and other control characters.
+
+Every form derives from `Form`, which takes WTForms' own messages ("This field is
+required.") from Tidlig's catalogue: WTForms ships no Danish translation of its own.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 
+from flask import current_app, has_request_context
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 ALLOWED_CONTROLS = {"\n", "\t"}
@@ -17,6 +24,65 @@ def clean_text(value: object) -> object:
         ch for ch in value if ch in ALLOWED_CONTROLS or unicodedata.category(ch) != "Cc"
     )
     return value.strip()
+
+
+class CatalogueTranslations:
+    """WTForms' translations interface, answered from Tidlig's catalogue in the current locale.
+
+    Not flask_babel.ngettext: that formats with `num`, and WTForms formats the text itself.
+    Outside a request (no locale to choose) the English text stands, as in Flask-WTF.
+    """
+
+    def gettext(self, string: str) -> str:
+        if not has_request_context():
+            return string
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if not has_request_context():
+            return singular if n == 1 else plural
+        return get_translations().ungettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """The base of every Tidlig form."""
+
+    class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return CatalogueTranslations()
+
+
+def _wtforms_messages() -> None:  # pragma: no cover - never called; read by `pybabel extract`
+    """WTForms' messages that Tidlig's fields and validators can show, so they get translated."""
+    from flask_babel import gettext, ngettext
+
+    gettext("This field is required.")
+    gettext("Invalid email address.")
+    gettext("Not a valid choice.")
+    gettext("Invalid Choice: could not coerce.")
+    gettext("Not a valid integer value.")
+    gettext("Not a valid date value.")
+    gettext("Field must be between %(min)d and %(max)d characters long.")
+    gettext("Number must be at least %(min)s.")
+    gettext("Number must be at most %(max)s.")
+    gettext("Number must be between %(min)s and %(max)s.")
+    ngettext(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    )
+    ngettext(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    )
+    ngettext(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        1,
+    )
 
 
 class NoBidiOverride:

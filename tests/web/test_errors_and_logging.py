@@ -88,7 +88,6 @@ def test_an_exception_gives_a_generic_translated_page_with_the_request_id(app, c
 
 
 @pytest.mark.expected_500
-@pytest.mark.xfail(strict=True, reason="translations/da has no Danish texts yet (msgstr empty)")
 def test_the_error_page_is_danish_by_default(app, client):
     register_failing_routes(app)
     html = client.get("/probe/crash").get_data(as_text=True)
