@@ -3,11 +3,29 @@
 from app.areas.models import Area, District
 from app.audit.models import AuditChainHead, AuditEvent
 from app.auth.models import ApiToken, AuthSession, OneTimeToken, Organisation, User
-from app.cases.models import Person
+from app.cases.models import (
+    Case,
+    CaseEvent,
+    Concern,
+    ConcernCategory,
+    ConcernCategoryLink,
+    ConcernPerson,
+    Guardian,
+    Person,
+    PersonSearchToken,
+)
 from app.crypto.models import KeyCheck
 from app.mail.models import OutboxMessage
 
 __all__ = [
+    "Case",
+    "CaseEvent",
+    "Concern",
+    "ConcernCategory",
+    "ConcernCategoryLink",
+    "ConcernPerson",
+    "Guardian",
+    "PersonSearchToken",
     "ApiToken",
     "Area",
     "AuditChainHead",

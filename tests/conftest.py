@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -23,6 +25,9 @@ from tests.support import TestClient
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 DEBUG_LOG = ARTIFACTS / "debug.log"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+ROOT = Path(__file__).resolve().parent.parent
+# Filled by migrations and kept between tests (tests that change them restore them).
+REFERENCE_TABLES = {"concern_categories"}
 
 
 def pytest_report_header(config):
@@ -75,12 +80,21 @@ def no_unexpected_server_errors(request):
         pytest.fail(f"the app answered 500: {first.getMessage()}\n{detail}", pytrace=False)
 
 
+def migrate(url: str) -> None:
+    """Tests run on the schema the migrations build, reference data included."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["database_url"] = url
+    config.attributes["skip_logging_config"] = True
+    command.upgrade(config, "head")
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """The schema built once; each test gets a copy of the file (milliseconds)."""
     path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate(f"sqlite:///{path}")
     engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
-    Base.metadata.create_all(engine)
     with engine.begin() as connection:
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     engine.dispose()
@@ -95,14 +109,16 @@ def postgres_schema():
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
-    Base.metadata.create_all(engine)
     engine.dispose()
+    migrate(normalise_url(POSTGRES_URL))
     return normalise_url(POSTGRES_URL)
 
 
 def reset_postgres(url: str) -> None:
     engine = create_engine(url, hide_parameters=True)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    tables = ", ".join(
+        t.name for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES
+    )
     with engine.begin() as connection:
         # Replica mode silences the audit table's guard triggers for this cleanup only.
         connection.execute(text("SET LOCAL session_replication_role = replica"))

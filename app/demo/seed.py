@@ -20,7 +20,7 @@ from app.auth.roles import OrganisationType, Role
 from app.cases.models import Person
 from app.crypto.keyring import KeyRing
 from app.demo.areas import load_demo_areas
-from app.demo.cpr import birth_date_from_cpr, synthetic_cpr
+from app.cases.cpr import birth_date_from_cpr, synthetic_cpr
 from app.demo.names import BOYS, GIRLS, SURNAMES
 
 DEMO_DOMAIN = "demo.tidlig.dk"
@@ -140,6 +140,7 @@ def _add_persons(session: Session, keyring: KeyRing, rng: random.Random, areas: 
                 cpr=cpr,
                 cpr_index=keyring.blind_index("cpr", cpr.replace("-", "")),
                 birth_date=birth_date_from_cpr(cpr),
+                birth_year=birth_date_from_cpr(cpr).year,
                 gender=gender,
                 area_id=rng.choices(areas, weights)[0].id,
                 is_demo=True,
