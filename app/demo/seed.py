@@ -17,10 +17,10 @@ from app.auth.login import new_totp_secret
 from app.auth.models import Organisation, User
 from app.auth.passwords import hash_password
 from app.auth.roles import OrganisationType, Role
+from app.cases.cpr import birth_date_from_cpr, synthetic_cpr
 from app.cases.models import Person
 from app.crypto.keyring import KeyRing
 from app.demo.areas import load_demo_areas
-from app.cases.cpr import birth_date_from_cpr, synthetic_cpr
 from app.demo.names import BOYS, GIRLS, SURNAMES
 
 DEMO_DOMAIN = "demo.tidlig.dk"

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from app.areas.models import Area, District
 from app.auth.models import User
 from app.auth.roles import Role
-from app.cases.models import Person
 from app.cases.cpr import birth_date_from_cpr
+from app.cases.models import Person
 from tests.factories import make_user
 
 
