@@ -25,6 +25,7 @@ from tests.support import TestClient
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 DEBUG_LOG = ARTIFACTS / "debug.log"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+CANARY_NEEDLES = ("zorbatronix", "0102031234", "010203-1234")
 ROOT = Path(__file__).resolve().parent.parent
 # Filled by migrations and kept between tests (tests that change them restore them).
 REFERENCE_TABLES = {"concern_categories"}
@@ -53,6 +54,10 @@ def debug_log_capture():
     root.removeHandler(handler)
     root.setLevel(previous)
     handler.close()
+    # SB-6.1: the seeded canary child must never reach a log line, in any case or spelling.
+    text = DEBUG_LOG.read_text(encoding="utf-8", errors="replace").lower()
+    leaked = [needle for needle in CANARY_NEEDLES if needle in text]
+    assert not leaked, f"personal data in the suite's log ({DEBUG_LOG}): {leaked}"
 
 
 class _Collect(logging.Handler):
