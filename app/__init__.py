@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app.config import default_instance_path, load_settings, project_root
 from app.crypto.keyring import KeyRing, attach_keyring
@@ -60,15 +61,31 @@ def db_engine(app: Flask):
     return app.extensions["tidlig_db"].engine
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` in every route: only ids a database integer column can hold, else 404."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     from app.admin.views import blueprint as admin
+    from app.api import (
+        case_endpoints,  # noqa: F401  (adds the case routes to the API)
+        concern_endpoints,  # noqa: F401  (adds POST /concerns to the API)
+    )
     from app.api.views import blueprint as api
     from app.audit.views import blueprint as audit
     from app.auth.account_views import blueprint as account
     from app.auth.views import blueprint as auth
+    from app.cases.case_views import blueprint as cases
+    from app.cases.concern_views import blueprint as concerns
     from app.core.views import blueprint as main
 
-    for blueprint in (main, auth, account, admin, audit, api):
+    for blueprint in (main, auth, account, admin, audit, cases, concerns, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
 

@@ -77,3 +77,11 @@ def test_a_successful_request_commits_once(app, client, db_session):
     assert client.get("/_test/done").status_code == 200
     db_session.rollback()
     assert db_session.scalar(select(Organisation.name).where(Organisation.name == "Done")) == "Done"
+
+
+def test_ids_beyond_the_database_integer_range_are_not_found(client):
+    # An id PostgreSQL's INTEGER cannot hold must be a 404, never a database error.
+    assert client.get("/admin/users/2147483647").status_code == 302  # in range: to login
+    assert client.get("/admin/users/2147483648").status_code == 404
+    assert client.get("/api/v1/cases/99999999999999999999").status_code == 404
+    assert client.get("/admin/users/0").status_code == 404

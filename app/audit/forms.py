@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -32,4 +32,5 @@ class AuditFilterForm(Form):
     )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+    outside_assignment = BooleanField(_l("Only access outside the user's assignment"))
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)], default=1)

@@ -98,6 +98,11 @@ class AuditFilter:
     outcome: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    # Case views outside the viewer's assignment (privacy.md, 9): flagged in `details`.
+    outside_assignment: bool = False
+
+
+OUTSIDE_ASSIGNMENT_MARK = '%"outside_assignment": true%'
 
 
 def _filtered(query: Select, criteria: AuditFilter) -> Select:
@@ -119,6 +124,8 @@ def _filtered(query: Select, criteria: AuditFilter) -> Select:
             criteria.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
         )
         query = query.where(AuditEvent.occurred_at < end)
+    if criteria.outside_assignment:
+        query = query.where(AuditEvent.details.like(OUTSIDE_ASSIGNMENT_MARK))
     return query
 
 

@@ -31,6 +31,7 @@ def events():
             outcome=form.outcome.data or None,
             date_from=form.date_from.data,
             date_to=form.date_to.data,
+            outside_assignment=bool(form.outside_assignment.data),
         )
         page = search_events(db.session, current_actor(), criteria, page=form.page.data or 1)
     query_args = {k: v for k, v in request.args.items() if k != "page"}

@@ -20,6 +20,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "outbox.read": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.AUDITOR}),
     "api_tokens.own": frozenset(Role),
+    "cases.list": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
+    "cases.view": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
+    "cases.edit": frozenset({Role.COORDINATOR}),
+    "concerns.record": frozenset({Role.COORDINATOR}),
+    # Professionals with an account report; the coordinator records directly instead.
+    "concerns.report": frozenset({Role.COMMITTEE, Role.ASSESSOR}),
 }
 
 

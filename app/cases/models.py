@@ -111,7 +111,10 @@ class ConcernCategoryLink(Base):
     __tablename__ = "concern_category_links"
 
     concern_id: Mapped[int] = mapped_column(ForeignKey("concerns.id"), primary_key=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("concern_categories.id"), primary_key=True)
+    # Indexed on its own for the case list's category filter (the key starts with concern_id).
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("concern_categories.id"), primary_key=True, index=True
+    )
 
 
 class ConcernPerson(Base):
@@ -132,7 +135,12 @@ class Case(Base):
     """One case per person: opened by the first concern, gathering the later ones."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_status_next_review", "status", "next_review_on"),)
+    __table_args__ = (
+        Index("ix_cases_status_next_review", "status", "next_review_on"),
+        # The case list's order (next review, nulls last; then opened): the first page is
+        # read from the index instead of sorting every case.
+        Index("ix_cases_review_order", "next_review_on", "opened_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), unique=True)
@@ -142,7 +150,7 @@ class Case(Base):
     next_review_on: Mapped[dt.date | None] = mapped_column(Date)
     # Denormalised from the person and concerns, so the list filters without joins or decryption.
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
-    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_year: Mapped[int | None] = mapped_column(Integer, index=True)
     parents_informed: Mapped[bool | None] = mapped_column(Boolean)
     parents_view: Mapped[str | None] = mapped_column(EncryptedText())
     young_person_informed: Mapped[bool | None] = mapped_column(Boolean)

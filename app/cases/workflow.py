@@ -67,16 +67,25 @@ ALLOWED: dict[Status, frozenset[Status]] = {
 }
 
 
-def add_event(session: Session, actor: Actor, case: Case, kind: str, *,
-              concern_id: int | None = None, note: str | None = None) -> CaseEvent:
-    event = CaseEvent(case_id=case.id, kind=kind, actor_id=actor.user_id,
-                      concern_id=concern_id, note=note)
+def add_event(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    kind: str,
+    *,
+    concern_id: int | None = None,
+    note: str | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        case_id=case.id, kind=kind, actor_id=actor.user_id, concern_id=concern_id, note=note
+    )
     session.add(event)
     return event
 
 
-def transition(session: Session, actor: Actor, case: Case, to: str,
-               reason: str | None = None) -> None:
+def transition(
+    session: Session, actor: Actor, case: Case, to: str, reason: str | None = None
+) -> None:
     """Move the case to `to`, or refuse with a message that says why."""
     try:
         target = Status(to)
@@ -85,8 +94,10 @@ def transition(session: Session, actor: Actor, case: Case, to: str,
     current = Status(case.status)
     if target not in ALLOWED[current]:
         raise DomainError(
-            _l("A case cannot go from “%(from)s” to “%(to)s”.",
-               **{"from": STATUS_LABELS[current], "to": STATUS_LABELS[target]}),
+            _l(
+                "A case cannot go from “%(from)s” to “%(to)s”.",
+                **{"from": STATUS_LABELS[current], "to": STATUS_LABELS[target]},
+            ),
             "status",
         )
     if target == Status.CLOSED:
@@ -98,17 +109,28 @@ def transition(session: Session, actor: Actor, case: Case, to: str,
     case.status = target.value
     session.flush()
     add_event(session, actor, case, f"status.{target.value}")
-    record(session, actor, "case.transition", object_type="case", object_id=case.id,
-           details={"from": current.value, "to": target.value})
+    record(
+        session,
+        actor,
+        "case.transition",
+        object_type="case",
+        object_id=case.id,
+        details={"from": current.value, "to": target.value},
+    )
 
 
-def open_or_attach(session: Session, actor: Actor, person: Person, concern: Concern,
-                   link: ConcernPerson) -> Case:
+def open_or_attach(
+    session: Session, actor: Actor, person: Person, concern: Concern, link: ConcernPerson
+) -> Case:
     """The person's case gets the concern: opened if none, reopened if closed."""
     case = session.scalar(select(Case).where(Case.person_id == person.id))
     if case is None:
-        case = Case(person_id=person.id, status=Status.NEW.value, area_id=person.area_id,
-                    birth_year=person.birth_year)
+        case = Case(
+            person_id=person.id,
+            status=Status.NEW.value,
+            area_id=person.area_id,
+            birth_year=person.birth_year,
+        )
         session.add(case)
         session.flush()
         add_event(session, actor, case, "case.opened", concern_id=concern.id)

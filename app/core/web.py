@@ -92,11 +92,11 @@ def handle_http_error(error: HTTPException):
         security_event("rate_limited", "denied")
     response = render_error(status)
     if status == 405 and getattr(error, "valid_methods", None):
-        response = (
-            (response[0], status, {"Allow": ", ".join(error.valid_methods)})
-            if isinstance(response, tuple)
-            else response
-        )
+        allow = ", ".join(error.valid_methods)
+        if isinstance(response, tuple):
+            response = (response[0], status, {"Allow": allow})
+        else:  # the JSON answer of an /api route
+            response.headers["Allow"] = allow
     return response
 
 

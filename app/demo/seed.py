@@ -18,9 +18,11 @@ from app.auth.models import Organisation, User
 from app.auth.passwords import hash_password
 from app.auth.roles import OrganisationType, Role
 from app.cases.cpr import birth_date_from_cpr, synthetic_cpr
-from app.cases.models import Person
+from app.cases.models import Person, PersonSearchToken
+from app.cases.persons import search_token_hashes
 from app.crypto.keyring import KeyRing
 from app.demo.areas import load_demo_areas
+from app.demo.concerns import add_demo_concerns
 from app.demo.names import BOYS, GIRLS, SURNAMES
 
 DEMO_DOMAIN = "demo.tidlig.dk"
@@ -114,6 +116,14 @@ def seed_demo(session: Session, keyring: KeyRing, seed: int = 2026) -> list[Demo
     areas = load_demo_areas(session, rng)
     _add_persons(session, keyring, rng, areas)
     session.flush()
+    users = {u.role: u.id for u in session.scalars(select(User).where(User.is_demo))}
+    add_demo_concerns(
+        session,
+        rng,
+        actor,
+        users.get(Role.COORDINATOR.value),
+        [users[r.value] for r in (Role.ASSESSOR, Role.COMMITTEE) if r.value in users],
+    )
     record(session, actor, "demo.seed", object_type="database", details={"seed": seed})
     return logins
 
@@ -133,16 +143,20 @@ def _add_persons(session: Session, keyring: KeyRing, rng: random.Random, areas: 
             used_cprs.add(cpr)
             people.append((first, rng.choice(SURNAMES), cpr, gender))
     for first, last, cpr, gender in people:
-        session.add(
-            Person(
-                first_name=first,
-                last_name=last,
-                cpr=cpr,
-                cpr_index=keyring.blind_index("cpr", cpr.replace("-", "")),
-                birth_date=birth_date_from_cpr(cpr),
-                birth_year=birth_date_from_cpr(cpr).year,
-                gender=gender,
-                area_id=rng.choices(areas, weights)[0].id,
-                is_demo=True,
-            )
+        person = Person(
+            first_name=first,
+            last_name=last,
+            cpr=cpr,
+            cpr_index=keyring.blind_index("cpr", cpr.replace("-", "")),
+            birth_date=birth_date_from_cpr(cpr),
+            birth_year=birth_date_from_cpr(cpr).year,
+            gender=gender,
+            area_id=rng.choices(areas, weights)[0].id,
+            is_demo=True,
+        )
+        session.add(person)
+        session.flush()
+        session.add_all(
+            PersonSearchToken(person_id=person.id, token_hash=token)
+            for token in search_token_hashes(keyring, first, last, person.birth_date)
         )

@@ -53,14 +53,18 @@ PERSONAL_FIELDS: dict[str, PersonalField] = {
     "persons.area_id": child("area of residence", encrypted=False),
     "persons.birth_year": child("year of birth, for age bands", encrypted=False),
     "persons.institution": child("school or institution"),
-    "guardians.name": PersonalField("parents and guardians", "identity", CRIME_PREVENTION,
-                                    CASE_RETENTION, True),
-    "guardians.phone": PersonalField("parents and guardians", "contact", CRIME_PREVENTION,
-                                     CASE_RETENTION, True),
-    "guardians.email": PersonalField("parents and guardians", "contact", CRIME_PREVENTION,
-                                     CASE_RETENTION, True),
-    "person_search_tokens.token_hash": child("keyed hashes of name words and birth date",
-                                            encrypted=False),
+    "guardians.name": PersonalField(
+        "parents and guardians", "identity", CRIME_PREVENTION, CASE_RETENTION, True
+    ),
+    "guardians.phone": PersonalField(
+        "parents and guardians", "contact", CRIME_PREVENTION, CASE_RETENTION, True
+    ),
+    "guardians.email": PersonalField(
+        "parents and guardians", "contact", CRIME_PREVENTION, CASE_RETENTION, True
+    ),
+    "person_search_tokens.token_hash": child(
+        "keyed hashes of name words and birth date", encrypted=False
+    ),
     "concerns.place": child("place of an incident"),
     "concerns.narrative": child("description of an incident (criminal-offence data, art. 10)"),
     "concerns.legal_basis_note": child("legal basis for sharing"),

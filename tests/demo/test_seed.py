@@ -126,3 +126,34 @@ def test_demo_code_prints_a_valid_code_for_demo_accounts_only(runner, db_session
     assert pyotp.TOTP(user.totp_secret).verify(code)
     make_user(db_session, Role.ADMIN, email="real@odense.dk")
     assert runner.invoke(args=["demo-code", "real@odense.dk"]).exit_code == 1
+
+
+def test_demo_has_concerns_over_18_months_with_groups_cases_in_every_status_and_an_inbox(
+        runner, db_session):
+    import datetime as dt
+
+    from app.cases.models import Case, Concern, ConcernPerson, PersonSearchToken
+    from app.cases.workflow import Status
+
+    assert seed(runner).exit_code == 0
+    db_session.rollback()
+    concerns = list(db_session.scalars(select(Concern)))
+    recorded = [c for c in concerns if c.status == "recorded"]
+    assert len(recorded) == 250
+    assert 1 <= len([c for c in concerns if c.status == "inbox"]) <= 10
+    oldest = min(c.occurred_on for c in recorded)
+    assert dt.date.today() - oldest > dt.timedelta(days=365)
+    assert all(dt.date.today() - c.occurred_on <= dt.timedelta(days=550) for c in concerns)
+    sizes = [len(c.links) for c in recorded]
+    assert max(sizes) <= 4 and len([s for s in sizes if s > 1]) >= 10
+    assert len({c.area_id for c in recorded}) >= 10
+    assert len({cat.key for c in recorded for cat in c.categories}) >= 8
+    statuses = set(db_session.scalars(select(Case.status)))
+    assert statuses == {s.value for s in Status}
+    assert db_session.scalar(select(func.count()).select_from(ConcernPerson).where(
+        ConcernPerson.case_id.is_(None))) == len(concerns) - len(recorded)
+    assert db_session.scalar(select(func.count()).select_from(PersonSearchToken)) >= 1200
+    canary = db_session.scalar(select(Person).where(Person.cpr_index.is_not(None))
+                               .order_by(Person.id))
+    assert canary.first_name == "Zorbatronix"
+    assert db_session.scalar(select(Case).where(Case.person_id == canary.id)) is not None

@@ -20,7 +20,7 @@ from app.auth.models import ApiToken, User
 from app.auth.roles import Role
 from app.auth.sessions import start_session
 from app.core.logging import SafeFormatter
-from tests.factories import make_organisation, make_user
+from tests.factories import make_case, make_organisation, make_user
 from tests.support import TestClient
 
 ROLES = [role.value for role in Role]
@@ -118,6 +118,7 @@ class World:
     session_id: int
     api_token_id: int
     api_token: str | None
+    case_id: int | None = None
 
 
 def build_world(db_session, role: str | None) -> World:
@@ -132,8 +133,9 @@ def build_world(db_session, role: str | None) -> World:
     db_session.commit()
     api_token = api_token_for(db_session, owner, "matrix")
     token_id = db_session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id))
+    case = make_case(db_session)
     return World(user, victim, link_token, other_session.id, token_id,
-                 api_token if user else None)
+                 api_token if user else None, case_id=case.id)
 
 
 def parameter_values(app, rule, world: World) -> list[dict]:
@@ -145,6 +147,7 @@ def parameter_values(app, rule, world: World) -> list[dict]:
         "session_id": [world.session_id],
         "token_id": [world.api_token_id],
         "user_id": [world.victim.id],
+        "case_id": [world.case_id],
     }
     choices = {}
     for name, converter in rule._converters.items():

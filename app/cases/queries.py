@@ -1,0 +1,187 @@
+"""The case list: filters on plain, indexed columns; only the shown page's names are decrypted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session, lazyload
+
+from app.audit.actor import Actor
+from app.audit.services import record
+from app.cases.models import Case, ConcernCategoryLink, ConcernPerson, Person
+from app.cases.policy import visible_cases
+from app.cases.workflow import Status
+
+PER_PAGE = 50
+
+# (key, label, youngest age, oldest age). Ages from the birth year: the exact date stays secret.
+AGE_BANDS: list[tuple[str, object, int, int]] = [
+    ("under_12", _l("Under 12"), 0, 11),
+    ("12_14", _l("12–14"), 12, 14),
+    ("15_17", _l("15–17"), 15, 17),
+    ("18_24", _l("18–24"), 18, 24),
+    ("25_plus", _l("25 and over"), 25, 200),
+]
+AGE_BAND_KEYS = [band[0] for band in AGE_BANDS]
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    area_id: int | None = None
+    district_id: int | None = None
+    age_band: str | None = None
+    category_id: int | None = None
+    overdue: bool = False
+    mine: bool = False
+
+    def as_details(self) -> dict:
+        """For the audit row: ids and codes only, never personal data."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    name: str
+
+
+@dataclass
+class CasePage:
+    cases: list[CaseRow]
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def age_band_years(key: str, today: dt.date) -> tuple[int, int]:
+    """Birth years (oldest, youngest) of a band, as age = this year − birth year."""
+    for band_key, _label, youngest, oldest in AGE_BANDS:
+        if band_key == key:
+            return today.year - oldest, today.year - youngest
+    raise ValueError(key)
+
+
+LIST_ORDER = (Case.next_review_on.asc().nulls_last(), Case.opened_at, Case.id)
+
+
+def _filtered(query: Select, actor: Actor, criteria: CaseFilter, today: dt.date) -> Select:
+    from app.areas.models import Area
+
+    if criteria.status:
+        query = query.where(Case.status == criteria.status)
+    if criteria.area_id:
+        query = query.where(Case.area_id == criteria.area_id)
+    if criteria.district_id:
+        query = query.where(
+            Case.area_id.in_(select(Area.id).where(Area.district_id == criteria.district_id))
+        )
+    if criteria.age_band:
+        first, last = age_band_years(criteria.age_band, today)
+        query = query.where(Case.birth_year.between(first, last))
+    if criteria.category_id:
+        # A set of case ids (index on category_id), not a correlated EXISTS per case.
+        query = query.where(
+            Case.id.in_(
+                select(ConcernPerson.case_id)
+                .join(
+                    ConcernCategoryLink, ConcernCategoryLink.concern_id == ConcernPerson.concern_id
+                )
+                .where(ConcernCategoryLink.category_id == criteria.category_id)
+            )
+        )
+    if criteria.overdue:
+        query = query.where(and_(Case.next_review_on < today, Case.status != Status.CLOSED.value))
+    if criteria.mine:
+        query = query.where(Case.assigned_to_id == actor.user_id)
+    return query
+
+
+def list_cases(
+    session: Session,
+    actor: Actor,
+    criteria: CaseFilter,
+    page: int = 1,
+    today: dt.date | None = None,
+) -> CasePage:
+    """One page of the cases `actor` may see, soonest review first; the search is audited."""
+    today = today or dt.date.today()
+    page = max(1, page)
+    base = _filtered(visible_cases(actor), actor, criteria, today)
+    total = session.scalar(base.with_only_columns(func.count(Case.id)).order_by(None)) or 0
+    # The page is chosen on the cases table alone (its order is an index); only then are
+    # the persons joined, and only their two name columns of the shown rows decrypted.
+    page_ids = (
+        base.with_only_columns(Case.id)
+        .order_by(*LIST_ORDER)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+    rows = session.execute(
+        select(Case, Person.first_name, Person.last_name)
+        .options(lazyload(Case.person))
+        .join(Person, Person.id == Case.person_id)
+        .where(Case.id.in_(page_ids.scalar_subquery()))
+        .order_by(*LIST_ORDER)
+    ).all()
+    cases = [CaseRow(case, f"{first} {last}") for case, first, last in rows]
+    record(
+        session,
+        actor,
+        "case.list",
+        object_type="case",
+        purpose="case list",
+        details={**criteria.as_details(), "page": page, "shown": len(cases)},
+    )
+    return CasePage(cases, total, page, PER_PAGE)
+
+
+def age_on(birth_year: int | None, today: dt.date) -> int | None:
+    return None if birth_year is None else today.year - birth_year
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def locale_code() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "da")
+
+
+def area_choices(session: Session) -> list[tuple[int, str]]:
+    from app.areas.models import Area
+
+    return [tuple(row) for row in session.execute(select(Area.id, Area.name).order_by(Area.name))]
+
+
+def district_choices(session: Session) -> list[tuple[int, str]]:
+    from app.areas.models import District
+
+    return [
+        tuple(row)
+        for row in session.execute(select(District.id, District.name).order_by(District.name))
+    ]
+
+
+def category_choices(session: Session, locale: str) -> list[tuple[int, str]]:
+    from app.cases.models import ConcernCategory
+
+    label = ConcernCategory.label_en if locale.startswith("en") else ConcernCategory.label_da
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(ConcernCategory.id, label)
+            .where(ConcernCategory.active.is_(True))
+            .order_by(ConcernCategory.position)
+        )
+    ]
