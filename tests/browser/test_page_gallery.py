@@ -131,3 +131,24 @@ def test_main_pages_fit_and_stay_clean(live_server, browser, db_session, screens
     finally:
         for v in visitors:
             v.close()
+
+
+def test_case_and_concern_pages_fit_and_stay_clean(live_server, browser, db_session,
+                                                   screenshot_dir, viewport):
+    from tests.factories import make_case, make_person
+
+    coordinator = make_user(db_session, Role.COORDINATOR, full_name="Karin Koordinator")
+    cases = [make_case(db_session, person=make_person(db_session, first_name=name,
+                                                      last_name="Nielsen"))
+             for name in ("Alma", "Oscar", "Freja")]
+    visitor = Visitor(browser, live_server, viewport, screenshot_dir)
+    try:
+        visitor.log_in(coordinator, expect_path="/login/code")
+        for path, name in (("/cases", "cases-list"), (f"/cases/{cases[0].id}", "case-detail"),
+                           (f"/cases/{cases[0].id}/edit", "case-edit"),
+                           ("/concerns/new", "concern-new"), ("/concerns/inbox", "concerns-inbox")):
+            assert visitor.page.goto(f"{live_server}{path}").status == 200, path
+            visitor.check(name)
+        assert visitor.problems.all() == []
+    finally:
+        visitor.close()
