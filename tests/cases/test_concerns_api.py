@@ -16,6 +16,12 @@ YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 
 
 @pytest.fixture
+def app_settings(app_settings):
+    """These tests read the API's English messages; the UI's default language is Danish."""
+    return {**app_settings, "BABEL_DEFAULT_LOCALE": "en"}
+
+
+@pytest.fixture
 def area(db_session):
     area = make_area(db_session)
     db_session.commit()
