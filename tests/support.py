@@ -47,7 +47,9 @@ def next_totp_code(secret: str, last_counter: int | None) -> str:
     import datetime as dt
 
     current = totp.timecode(dt.datetime.now(dt.UTC))
-    counter = current - 1 if last_counter is None else max(current - 1, last_counter + 1)
+    # Never the previous step when a fresh one is free: if the clock ticks over between
+    # here and the server's check, the previous step falls out of its window.
+    counter = current if last_counter is None else max(current, last_counter + 1)
     if counter > current + 1:
         raise AssertionError("no unused TOTP code left in this 90-second window")
     return totp.generate_otp(counter)

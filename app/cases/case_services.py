@@ -16,7 +16,8 @@ from app.audit.services import record
 from app.auth.models import Organisation, User
 from app.auth.roles import Role
 from app.cases import workflow
-from app.cases.models import Case, CaseEvent, Concern, ConcernPerson
+from app.cases.concerns import concerns_of_case
+from app.cases.models import Case, CaseEvent, ConcernPerson
 from app.cases.policy import CaseAccess, sees_all_cases
 from app.core.errors import DomainError
 
@@ -30,6 +31,10 @@ EDITABLE = (
     "young_person_view",
 )
 VIEW_MAX_LENGTH = 2000
+# The purposes the app itself records are stored as these keys and shown translated;
+# purposes people type in are shown as typed.
+CASE_WORK, CASE_EDIT = "case work", "case edit"
+PURPOSE_LABELS = {CASE_WORK: _l("Case work"), CASE_EDIT: _l("Editing the case")}
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def view_case(
         "case.view",
         object_type="case",
         object_id=case.id,
-        purpose=access.purpose or "case work",
+        purpose=access.purpose or CASE_WORK,
         details=details,
     )
     area = session.get(Area, person.area_id) if person.area_id else None
@@ -119,12 +124,7 @@ def view_case(
 
 
 def case_concerns(session: Session, case: Case) -> list[ConcernView]:
-    concerns = session.scalars(
-        select(Concern)
-        .join(ConcernPerson, ConcernPerson.concern_id == Concern.id)
-        .where(ConcernPerson.case_id == case.id)
-        .order_by(Concern.occurred_on.desc(), Concern.id.desc())
-    ).all()
+    concerns = concerns_of_case(session, case)
     if not concerns:
         return []
     # Only a yes/no per concern: the peers' ids never leave the database.
@@ -177,7 +177,14 @@ def who_has_seen(session: Session, case: Case, limit: int = 200) -> list[Viewer]
         .limit(limit)
     ).all()
     return [
-        Viewer(at, name, org, role, purpose, '"outside_assignment": true' in (details or ""))
+        Viewer(
+            at,
+            name,
+            org,
+            role,
+            PURPOSE_LABELS.get(purpose, purpose),
+            '"outside_assignment": true' in (details or ""),
+        )
         for at, name, org, role, purpose, details in rows
     ]
 
@@ -190,7 +197,7 @@ def open_for_edit(session: Session, actor: Actor, access: CaseAccess) -> Case:
         "case.view",
         object_type="case",
         object_id=access.case.id,
-        purpose="case edit",
+        purpose=CASE_EDIT,
     )
     return access.case
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.areas.models import Area
 from app.audit.actor import Actor
@@ -299,18 +299,23 @@ def inbox(session: Session, actor: Actor) -> list[InboxItem]:
     """Reported concerns waiting for the coordinator, oldest first; the read is audited."""
     concerns = list(
         session.scalars(
-            select(Concern).where(Concern.status == INBOX).order_by(Concern.created_at, Concern.id)
+            select(Concern)
+            .where(Concern.status == INBOX)
+            .order_by(Concern.created_at, Concern.id)
+            .options(selectinload(Concern.links), selectinload(Concern.categories))
         )
     )
-    items = []
-    for concern in concerns:
-        ids = [link.person_id for link in concern.links]
-        items.append(
-            InboxItem(
-                concern,
-                list(session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id))),
-            )
-        )
+    # One query for every person named in the inbox, not one per report.
+    wanted = {link.person_id for concern in concerns for link in concern.links}
+    people = (
+        {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    items = [
+        InboxItem(concern, [people[i] for i in sorted(link.person_id for link in concern.links)])
+        for concern in concerns
+    ]
     record(session, actor, "concern.inbox", object_type="concern", details={"results": len(items)})
     return items
 
@@ -323,6 +328,7 @@ def unanswered_notifications(session: Session, actor: Actor, limit: int = 50) ->
             .where(Concern.status == RECORDED, Concern.notification.is_(None))
             .order_by(Concern.occurred_on.desc(), Concern.id.desc())
             .limit(limit)
+            .options(selectinload(Concern.categories))
         )
     )
     record(
@@ -353,6 +359,7 @@ def my_reports(session: Session, actor: Actor) -> list[OwnReport]:
             select(Concern)
             .where(Concern.reported_by_id == actor.user_id)
             .order_by(Concern.created_at.desc(), Concern.id.desc())
+            .options(selectinload(Concern.categories))
         )
     )
     record(
@@ -370,16 +377,22 @@ def my_reports(session: Session, actor: Actor) -> list[OwnReport]:
     ]
 
 
-def concerns_for_case(session: Session, actor: Actor, case: Case) -> list[ConcernSummary]:
-    """The case's concerns as that person's context shows them: never the group's peers."""
-    concerns = list(
+def concerns_of_case(session: Session, case: Case) -> list[Concern]:
+    """A case's concerns, newest first, with their categories loaded in one more query."""
+    return list(
         session.scalars(
             select(Concern)
             .join(ConcernPerson, ConcernPerson.concern_id == Concern.id)
             .where(ConcernPerson.case_id == case.id)
             .order_by(Concern.occurred_on.desc(), Concern.id.desc())
+            .options(selectinload(Concern.categories))
         )
     )
+
+
+def concerns_for_case(session: Session, actor: Actor, case: Case) -> list[ConcernSummary]:
+    """The case's concerns as that person's context shows them: never the group's peers."""
+    concerns = concerns_of_case(session, case)
     record(
         session,
         actor,
