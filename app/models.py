@@ -16,8 +16,28 @@ from app.cases.models import (
 )
 from app.crypto.models import KeyCheck
 from app.mail.models import OutboxMessage
+from app.meetings.models import (
+    Action,
+    ActionCheck,
+    ActionType,
+    AgendaItem,
+    MeasureRule,
+    Meeting,
+    MeetingMember,
+    MeetingSchedule,
+    Recommendation,
+)
 
 __all__ = [
+    "Action",
+    "ActionCheck",
+    "ActionType",
+    "AgendaItem",
+    "MeasureRule",
+    "Meeting",
+    "MeetingMember",
+    "MeetingSchedule",
+    "Recommendation",
     "Case",
     "CaseEvent",
     "Concern",

@@ -26,6 +26,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "concerns.record": frozenset({Role.COORDINATOR}),
     # Professionals with an account report; the coordinator records directly instead.
     "concerns.report": frozenset({Role.COMMITTEE, Role.ASSESSOR}),
+    # Members see the meetings they belong to; the coordinator plans and runs them.
+    "meetings.view": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
+    "meetings.manage": frozenset({Role.COORDINATOR}),
+    # Overdue actions: the coordinator's for every organisation, a member's for their own.
+    "actions.follow": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
 }
 
 

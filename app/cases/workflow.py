@@ -119,6 +119,45 @@ def transition(
     )
 
 
+def put_on_agenda(session: Session, actor: Actor, case: Case, meeting_id: int) -> str:
+    """Any open case may go on an agenda; returns the status to restore if taken off."""
+    current = Status(case.status)
+    if current == Status.CLOSED:
+        raise DomainError(_l("A closed case cannot go on an agenda."), "case")
+    if current == Status.ON_AGENDA:
+        raise DomainError(_l("The case is already on an agenda."), "case")
+    case.status = Status.ON_AGENDA.value
+    session.flush()
+    add_event(session, actor, case, "meeting.agenda_added")
+    record(
+        session,
+        actor,
+        "case.transition",
+        object_type="case",
+        object_id=case.id,
+        details={"from": current.value, "to": Status.ON_AGENDA.value, "meeting": meeting_id},
+    )
+    return current.value
+
+
+def take_off_agenda(session: Session, actor: Actor, case: Case, restore: str) -> None:
+    """Back to where the case was before it went on the agenda."""
+    if case.status != Status.ON_AGENDA.value:
+        return
+    target = Status(restore)
+    case.status = target.value
+    session.flush()
+    add_event(session, actor, case, "meeting.agenda_removed")
+    record(
+        session,
+        actor,
+        "case.transition",
+        object_type="case",
+        object_id=case.id,
+        details={"from": Status.ON_AGENDA.value, "to": target.value},
+    )
+
+
 def open_or_attach(
     session: Session, actor: Actor, person: Person, concern: Concern, link: ConcernPerson
 ) -> Case:
