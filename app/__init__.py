@@ -83,9 +83,28 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import blueprint as auth
     from app.cases.case_views import blueprint as cases
     from app.cases.concern_views import blueprint as concerns
+    from app.cases.person_views import blueprint as persons
     from app.core.views import blueprint as main
+    from app.meetings.action_views import blueprint as actions
+    from app.meetings.export_views import blueprint as meeting_exports
+    from app.meetings.mode_views import blueprint as meeting_mode
+    from app.meetings.views import blueprint as meetings
 
-    for blueprint in (main, auth, account, admin, audit, cases, concerns, api):
+    for blueprint in (
+        main,
+        auth,
+        account,
+        admin,
+        audit,
+        cases,
+        concerns,
+        persons,
+        meetings,
+        meeting_mode,
+        meeting_exports,
+        actions,
+        api,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
 

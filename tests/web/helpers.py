@@ -119,6 +119,35 @@ class World:
     api_token_id: int
     api_token: str | None
     case_id: int | None = None
+    meeting_id: int | None = None
+    item_id: int | None = None
+    recommendation_id: int | None = None
+    action_id: int | None = None
+    person_id: int | None = None
+
+
+def build_meeting_world(db_session, organisation, case) -> dict:
+    """A planned meeting (every committee member invited) with the case on its agenda and a
+    recommendation whose action the world's organisation owns."""
+    import datetime as dt
+
+    from app.meetings import agenda
+    from app.meetings.models import Action, ActionType, Recommendation
+
+    meeting = agenda.plan_meeting(db_session, TEST_ACTOR, today=dt.date.today())
+    item = agenda.add_case(db_session, TEST_ACTOR, meeting, case.id)
+    recommendation = Recommendation(case_id=case.id, meeting_id=meeting.id, text="Mentor.")
+    db_session.add(recommendation)
+    db_session.flush()
+    action = Action(
+        recommendation_id=recommendation.id, case_id=case.id,
+        action_type_id=db_session.scalar(select(ActionType.id).limit(1)),
+        owner_organisation_id=organisation.id, deadline=dt.date.today(), status="open",
+    )
+    db_session.add(action)
+    db_session.commit()
+    return dict(meeting_id=meeting.id, item_id=item.id, recommendation_id=recommendation.id,
+                action_id=action.id, person_id=case.person_id)
 
 
 def build_world(db_session, role: str | None) -> World:
@@ -134,8 +163,9 @@ def build_world(db_session, role: str | None) -> World:
     api_token = api_token_for(db_session, owner, "matrix")
     token_id = db_session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id))
     case = make_case(db_session)
+    meeting_rows = build_meeting_world(db_session, organisation, case)
     return World(user, victim, link_token, other_session.id, token_id,
-                 api_token if user else None, case_id=case.id)
+                 api_token if user else None, case_id=case.id, **meeting_rows)
 
 
 def parameter_values(app, rule, world: World) -> list[dict]:
@@ -148,6 +178,11 @@ def parameter_values(app, rule, world: World) -> list[dict]:
         "token_id": [world.api_token_id],
         "user_id": [world.victim.id],
         "case_id": [world.case_id],
+        "meeting_id": [world.meeting_id],
+        "item_id": [world.item_id],
+        "recommendation_id": [world.recommendation_id],
+        "action_id": [world.action_id],
+        "person_id": [world.person_id],
     }
     choices = {}
     for name, converter in rule._converters.items():
