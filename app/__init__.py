@@ -99,10 +99,12 @@ def register_blueprints(app: Flask) -> None:
         cases,
         concerns,
         persons,
-        meetings,
+        # Meeting mode before planning: the access-matrix walk follows registration order,
+        # and planning's "remove from agenda" would otherwise empty the agenda it walks.
         meeting_mode,
         meeting_exports,
         actions,
+        meetings,
         api,
     ):
         app.register_blueprint(blueprint)

@@ -12,6 +12,7 @@ from app.cases.models import (
     ConcernPerson,
     Guardian,
     Person,
+    PersonCorrection,
     PersonSearchToken,
 )
 from app.crypto.models import KeyCheck
@@ -45,6 +46,7 @@ __all__ = [
     "ConcernCategoryLink",
     "ConcernPerson",
     "Guardian",
+    "PersonCorrection",
     "PersonSearchToken",
     "ApiToken",
     "Area",

@@ -13,7 +13,7 @@ import json
 import re
 
 from flask import jsonify, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.api.openapi import operation
@@ -228,6 +228,23 @@ def _fingerprint(body) -> str:
     return keyring_for(db.session.get_bind().dialect).blind_index("idempotency", digest)[:16]
 
 
+def _take_turns(user_id: int, key: str) -> None:
+    """Requests with the same key run one after the other from here to their commit.
+
+    The unique column holds key and body fingerprint together, so two bodies under one key
+    do not collide there: without this, two simultaneous posts would both be recorded. On
+    PostgreSQL a transaction-scoped advisory lock on the (user, key) pair makes the second
+    wait until the first has committed; its check then sees that concern (200 or 409). On
+    SQLite the request already holds the database's write lock (BEGIN IMMEDIATE).
+    """
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        session.connection()  # begins the transaction, and with it the write lock
+        return
+    digest = hashlib.sha256(f"idempotency\x1f{user_id}:{key}".encode()).digest()
+    session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest[:8], signed=True))))
+
+
 def _existing(user_id: int, key: str) -> Concern | None:
     return db.session.scalar(
         select(Concern).where(
@@ -313,6 +330,7 @@ def create_concern():
         return _problem(422, "validation_failed", {"body": "The body must be JSON."})
     actor = current_actor()
     fingerprint = _fingerprint(body)
+    _take_turns(actor.user_id, key)
     existing = _existing(actor.user_id, key)
     if existing is not None:
         return _replay(existing, fingerprint)

@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Members see the meetings they belong to; the coordinator plans and runs them.
     "meetings.view": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
     "meetings.manage": frozenset({Role.COORDINATOR}),
+    # Exports are off unless a role is named here (privacy.md 4); each download is logged.
+    "meetings.export": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
     # Overdue actions: the coordinator's for every organisation, a member's for their own.
     "actions.follow": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
 }

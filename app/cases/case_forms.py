@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.cases.case_services import VIEW_MAX_LENGTH
 from app.cases.policy import PURPOSE_MAX_LENGTH, PURPOSE_MIN_LENGTH
 from app.cases.queries import AGE_BANDS
-from app.cases.workflow import CLOSE_REASON_LABELS, STATUS_LABELS
+from app.cases.workflow import ALLOWED, CLOSE_REASON_LABELS, STATUS_LABELS, Status
 from app.core.forms import Form, NoBidiOverride, clean_text
 
 YES_NO = [
@@ -92,12 +92,19 @@ class CaseEditForm(Form):
         }
 
 
+STATUS_PLACEHOLDER = SelectChoice("", _l("Choose the new status"))
+
+
 class StatusForm(Form):
     version = HiddenField(validators=[InputRequired()])
+    # Any status is accepted here; whether the case may go there is the workflow's decision
+    # (a DomainError for a step ALLOWED does not have).
     status = SelectField(
         _l("New status"),
-        choices=[SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()],
+        choices=[STATUS_PLACEHOLDER]
+        + [SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()],
         validators=[DataRequired()],
+        default="",
     )
     reason = SelectField(
         _l("Reason for closing"),
@@ -105,6 +112,18 @@ class StatusForm(Form):
         + [SelectChoice(reason.value, label) for reason, label in CLOSE_REASON_LABELS.items()],
         default="",
     )
+
+    @classmethod
+    def for_case(cls, case) -> StatusForm:
+        """The case page's form: only the statuses the case may go to next, none chosen."""
+        form = cls(formdata=None, version=case.version)
+        allowed = ALLOWED[Status(case.status)]
+        form.status.choices = [STATUS_PLACEHOLDER] + [
+            SelectChoice(status.value, label)
+            for status, label in STATUS_LABELS.items()
+            if status in allowed
+        ]
+        return form
 
 
 class PurposeForm(Form):

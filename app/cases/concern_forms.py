@@ -22,16 +22,11 @@ from app.cases.concerns import (
     PLACE_MAX,
     REPORTER_TYPES,
 )
-from app.cases.persons import GENDERS, INSTITUTION_MAX, NAME_MAX
+from app.cases.person_forms import add_guardian_fields, gender_field
+from app.cases.persons import INSTITUTION_MAX, NAME_MAX
 from app.core.forms import Form, NoBidiOverride, clean_text
 
 NEW_PERSON_ROWS = 3
-GENDER_LABELS = {
-    "female": _l("Female"),
-    "male": _l("Male"),
-    "other": _l("Other"),
-    "unknown": _l("Not known"),
-}
 UNANSWERED = "unanswered"
 
 
@@ -83,15 +78,7 @@ def _add_person_rows(cls) -> None:
             prefix + "birth_date",
             DateField(_l("Birth date (new person %(n)d)", n=row), validators=[Optional()]),
         )
-        setattr(
-            cls,
-            prefix + "gender",
-            SelectField(
-                _l("Gender (new person %(n)d)", n=row),
-                choices=[SelectChoice(g, GENDER_LABELS[g]) for g in reversed(GENDERS)],
-                default="unknown",
-            ),
-        )
+        setattr(cls, prefix + "gender", gender_field(_l("Gender (new person %(n)d)", n=row)))
         setattr(
             cls,
             prefix + "area_id",
@@ -128,6 +115,11 @@ class ConcernForm(ReportForm):
     confirm_new = SelectMultipleField(
         _l("These are new persons"), coerce=int, choices=[], validate_choice=False
     )
+
+
+# Guardians only at the coordinator's intake: a professional's report stays about the child.
+for _row in range(1, NEW_PERSON_ROWS + 1):
+    add_guardian_fields(ConcernForm, prefix=f"p{_row}_", person=_row)
 
 
 class AcceptForm(Form):

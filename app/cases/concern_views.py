@@ -19,6 +19,8 @@ from app.cases.concern_forms import (
     NotificationForm,
     ReportForm,
 )
+from app.cases.guardians import check_guardians
+from app.cases.person_forms import guardian_row_used, guardian_rows, has_guardian_errors
 from app.core.errors import DomainError
 from app.core.request_context import current_actor
 from app.db import db
@@ -52,7 +54,7 @@ def _prepare(form) -> None:
 
 def _row_used(form, row: int) -> bool:
     names = ("first_name", "last_name", "cpr", "birth_date", "institution")
-    return any(form[f"p{row}_{name}"].data for name in names)
+    return any(form[f"p{row}_{name}"].data for name in names) or guardian_row_used(form, f"p{row}_")
 
 
 def _new_person(form, row: int) -> persons.PersonInput:
@@ -67,6 +69,7 @@ def _new_person(form, row: int) -> persons.PersonInput:
         gender=value("gender"),
         area_id=value("area_id") or None,
         institution=value("institution") or None,
+        guardians=guardian_rows(form, f"p{row}_"),
     )
 
 
@@ -118,6 +121,19 @@ def _duplicates(form, rows: list[int]) -> dict[int, list]:
     return found
 
 
+def _guardians_ok(form, rows: list[int]) -> bool:
+    """Bad guardian rows are refused before the duplicate search, which is audited: a 422
+    rolls the request back, and nothing that must stay on record may have happened yet."""
+    for index, row in enumerate(rows):
+        try:
+            check_guardians(guardian_rows(form, f"p{row}_"))
+        except DomainError as error:
+            error.person_index = index
+            _show_error(form, error, rows)
+            return False
+    return True
+
+
 def _search(form) -> list:
     actor = current_actor()
     try:
@@ -133,8 +149,23 @@ def _search(form) -> list:
         return []
 
 
+def _chosen(form, status: int) -> list:
+    ids, actor = list(form.person_ids.data or ()), current_actor()
+    if status < 400:
+        return persons.persons_by_ids(db.session, actor, ids)
+    # A refused form rolls the request back: the read is audited in its own transaction
+    # (the actor is taken before: reloading the user after the rollback would lock SQLite).
+    db.session.rollback()
+    with db.new_session() as session:
+        chosen = persons.persons_by_ids(session, actor, ids)
+        session.commit()
+    return chosen
+
+
 def _render_new(form, found=(), duplicates=None, searched=False):
-    chosen = persons.persons_by_ids(db.session, current_actor(), list(form.person_ids.data or ()))
+    # Bad guardian rows are refused input (422); the other messages keep the page's 200.
+    status = 422 if has_guardian_errors(form) else 200
+    chosen = _chosen(form, status)
     chosen_ids = {p.id for p in chosen}
     return render_template(
         "concerns/new.html",
@@ -146,7 +177,7 @@ def _render_new(form, found=(), duplicates=None, searched=False):
         searched=searched,
         rows=range(1, NEW_PERSON_ROWS + 1),
         notification_unanswered=form.notification.data in (None, UNANSWERED),
-    )
+    ), status
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -164,6 +195,8 @@ def new():
         return _render_new(form)
     chosen = list(form.person_ids.data or ())
     rows = _used_rows(form)
+    if not _guardians_ok(form, rows):
+        return _render_new(form)
     duplicates = _duplicates(form, rows)
     for row, matches in list(duplicates.items()):
         if any(person.id in chosen for person in matches):
@@ -192,6 +225,8 @@ def new():
         ),
         "success",
     )
+    if len(concern.links) == 1:  # one young person: the coordinator goes on with their case
+        return redirect(url_for("cases.detail", case_id=concern.links[0].case_id))
     return redirect(url_for("concerns.new"))
 
 

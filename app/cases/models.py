@@ -34,10 +34,14 @@ class Person(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Optimistic locking for corrections: a save on a stale version is refused, never merged.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     guardians: Mapped[list[Guardian]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Guardian.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Guardian(Base):
@@ -51,6 +55,28 @@ class Guardian(Base):
     email: Mapped[str | None] = mapped_column(EncryptedText())
 
     person: Mapped[Person] = relationship(back_populates="guardians")
+
+
+class PersonCorrection(Base):
+    """One correction of a person's record: the old values of the changed fields, and why.
+
+    The person row holds the current values; the history of what it held before is here, so
+    nothing is silently overwritten (privacy.md item 11).
+    """
+
+    __tablename__ = "person_corrections"
+    # Also the index for a person's history (it starts with person_id).
+    __table_args__ = (UniqueConstraint("person_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    # The person's version this correction produced.
+    version: Mapped[int] = mapped_column(Integer)
+    corrected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(EncryptedText())
+    # JSON of field -> old value, for the changed fields only (names of children inside).
+    changes: Mapped[str] = mapped_column(EncryptedText())
 
 
 class PersonSearchToken(Base):

@@ -18,6 +18,7 @@ from app.areas.models import Area
 from app.audit.actor import Actor
 from app.audit.services import record
 from app.cases.cpr import birth_date_from_cpr
+from app.cases.guardians import GuardianInput, check_guardians
 from app.cases.models import Case, CaseEvent, ConcernPerson, Guardian, Person, PersonSearchToken
 from app.cases.workflow import add_event
 from app.core.errors import DomainError
@@ -47,7 +48,8 @@ class PersonInput:
     gender: str = "unknown"
     area_id: int | None = None
     institution: str | None = None
-    guardians: list[dict] = field(default_factory=list)
+    # Rows as entered (GuardianInput or dicts with name, relation, phone, email).
+    guardians: list[GuardianInput | dict] = field(default_factory=list)
 
 
 def _keyring(session: Session) -> KeyRing:
@@ -92,8 +94,33 @@ def _clean(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def check_person(session: Session, data: PersonInput) -> PersonInput:
-    """Refuse what cannot be stored; return the normalised input."""
+def _check_cpr(
+    session: Session, data: PersonInput, person_id: int | None
+) -> tuple[str | None, dt.date | None]:
+    """The dashed CPR and the birth date it gives (or the one entered); refuse a taken CPR."""
+    if not (data.cpr and data.cpr.strip()):
+        return None, data.birth_date
+    cpr, from_cpr = parse_cpr(data.cpr)
+    if data.birth_date is not None and data.birth_date != from_cpr:
+        raise DomainError(_l("The birth date does not match the CPR number."), "birth_date")
+    holder = session.scalar(select(Person.id).where(Person.cpr_index == cpr_index(session, cpr)))
+    if holder is not None and holder != person_id:
+        if person_id is None:
+            raise DomainError(_l("A person with this CPR number is already registered."), "cpr")
+        # A correction: say only that someone has it, never who.
+        raise DomainError(
+            _l("Another person has this CPR number. Merge the two persons instead."), "cpr"
+        )
+    return cpr, from_cpr
+
+
+def check_person(
+    session: Session, data: PersonInput, *, person_id: int | None = None
+) -> PersonInput:
+    """Refuse what cannot be stored; return the normalised input.
+
+    `person_id` is the person being corrected: their own CPR is not a collision.
+    """
     first, last = _clean(data.first_name), _clean(data.last_name)
     if not first or not last:
         raise DomainError(_l("Enter the person's first and last name."), "first_name")
@@ -101,14 +128,7 @@ def check_person(session: Session, data: PersonInput) -> PersonInput:
         raise DomainError(
             _l("A name can be at most %(max)d characters.", max=NAME_MAX), "first_name"
         )
-    cpr, birth = None, data.birth_date
-    if data.cpr and data.cpr.strip():
-        cpr, from_cpr = parse_cpr(data.cpr)
-        if birth is not None and birth != from_cpr:
-            raise DomainError(_l("The birth date does not match the CPR number."), "birth_date")
-        birth = from_cpr
-        if session.scalar(select(Person.id).where(Person.cpr_index == cpr_index(session, cpr))):
-            raise DomainError(_l("A person with this CPR number is already registered."), "cpr")
+    cpr, birth = _check_cpr(session, data, person_id)
     if birth is None:
         raise DomainError(_l("Enter a CPR number or a birth date."), "birth_date")
     if birth > dt.date.today():
@@ -125,9 +145,8 @@ def check_person(session: Session, data: PersonInput) -> PersonInput:
             _l("The school or institution can be at most %(max)d characters.", max=INSTITUTION_MAX),
             "institution",
         )
-    return PersonInput(
-        first, last, cpr, birth, data.gender, data.area_id, institution, list(data.guardians)
-    )
+    guardians = check_guardians(data.guardians)
+    return PersonInput(first, last, cpr, birth, data.gender, data.area_id, institution, guardians)
 
 
 def add_person(session: Session, actor: Actor, data: PersonInput) -> Person:
@@ -144,24 +163,39 @@ def add_person(session: Session, actor: Actor, data: PersonInput) -> Person:
         area_id=data.area_id,
         institution=data.institution,
     )
-    for guardian in data.guardians:
+    for guardian in check_guardians(data.guardians):
         person.guardians.append(
             Guardian(
-                name=_clean(guardian.get("name")),
-                relation=guardian.get("relation") or "guardian",
-                phone=_clean(guardian.get("phone")) or None,
-                email=_clean(guardian.get("email")) or None,
+                name=guardian.name,
+                relation=guardian.relation,
+                phone=guardian.phone,
+                email=guardian.email,
             )
         )
     session.add(person)
     session.flush()
+    replace_search_tokens(session, person)
+    record(
+        session,
+        actor,
+        "person.create",
+        object_type="person",
+        object_id=person.id,
+        details={"guardians": len(person.guardians)} if person.guardians else None,
+    )
+    return person
+
+
+def replace_search_tokens(session: Session, person: Person) -> None:
+    """The person's search tokens from their current name and birth date, and no others."""
+    session.execute(delete(PersonSearchToken).where(PersonSearchToken.person_id == person.id))
     session.add_all(
         PersonSearchToken(person_id=person.id, token_hash=token)
-        for token in search_token_hashes(keyring, data.first_name, data.last_name, data.birth_date)
+        for token in search_token_hashes(
+            _keyring(session), person.first_name, person.last_name, person.birth_date
+        )
     )
     session.flush()
-    record(session, actor, "person.create", object_type="person", object_id=person.id)
-    return person
 
 
 def register_person(session: Session, actor: Actor, data: PersonInput) -> Person:

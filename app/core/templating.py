@@ -24,10 +24,12 @@ class NavItem:
 NAVIGATION = [
     NavItem("main.home", _l("Home")),
     NavItem("cases.index", _l("Cases"), "cases.list"),
+    NavItem("meetings.index", _l("Meetings"), "meetings.view"),
     NavItem("concerns.new", _l("New concern"), "concerns.record"),
     NavItem("concerns.inbox", _l("Inbox"), "concerns.record"),
     NavItem("concerns.report", _l("Report a concern"), "concerns.report"),
     NavItem("concerns.mine", _l("My reports"), "concerns.report"),
+    NavItem("actions.overdue", _l("Overdue actions"), "actions.follow"),
     NavItem("admin.users", _l("Users"), "users.manage"),
     NavItem("admin.organisations", _l("Organisations"), "organisations.manage"),
     NavItem("admin.outbox", _l("Outbox"), "outbox.read"),

@@ -23,6 +23,7 @@ from app.cases.persons import search_token_hashes
 from app.crypto.keyring import KeyRing
 from app.demo.areas import load_demo_areas
 from app.demo.concerns import add_demo_concerns
+from app.demo.meetings import add_demo_meetings
 from app.demo.names import BOYS, GIRLS, SURNAMES
 
 DEMO_DOMAIN = "demo.tidlig.dk"
@@ -124,6 +125,7 @@ def seed_demo(session: Session, keyring: KeyRing, seed: int = 2026) -> list[Demo
         users.get(Role.COORDINATOR.value),
         [users[r.value] for r in (Role.ASSESSOR, Role.COMMITTEE) if r.value in users],
     )
+    add_demo_meetings(session, rng, users.get(Role.COORDINATOR.value), dt.date.today())
     record(session, actor, "demo.seed", object_type="database", details={"seed": seed})
     return logins
 

@@ -93,17 +93,19 @@ def plan_meeting(
     return meeting
 
 
-def proposed_cases(session: Session, held_on: dt.date) -> list[Case]:
+def proposed_cases(session: Session, meeting: Meeting) -> list[Case]:
     """Cases ready for review, and cases whose follow-up falls due by the meeting date,
-    that are not already on an agenda."""
+    that are not on an agenda already (a case discussed at this meeting stays off)."""
+    on_this_agenda = select(AgendaItem.case_id).where(AgendaItem.meeting_id == meeting.id)
     return list(
         session.scalars(
             select(Case)
             .where(
                 or_(
                     Case.status == Status.READY_FOR_REVIEW.value,
-                    (Case.status.in_(FOLLOW_UP_STATES)) & (Case.next_review_on <= held_on),
-                )
+                    (Case.status.in_(FOLLOW_UP_STATES)) & (Case.next_review_on <= meeting.held_on),
+                ),
+                Case.id.not_in(on_this_agenda),
             )
             .order_by(Case.next_review_on.is_(None), Case.next_review_on, Case.opened_at, Case.id)
         )
@@ -135,7 +137,7 @@ def propose_agenda(session: Session, actor: Actor, meeting: Meeting) -> list[Age
     """Add every case that is due; cases already on the agenda stay where they are."""
     ensure_open(meeting)
     added = []
-    for case in proposed_cases(session, meeting.held_on):
+    for case in proposed_cases(session, meeting):
         kind = "review" if case.status == Status.READY_FOR_REVIEW.value else "follow_up"
         added.append(_add(session, actor, meeting, case, kind))
     record(
@@ -240,6 +242,7 @@ def move_item(
 
 def add_member(session: Session, actor: Actor, meeting: Meeting, user_id: int) -> MeetingMember:
     """Invite a committee member; only case roles in § 115 organisations qualify."""
+    ensure_open(meeting)
     eligible = {user.id for user in committee_members(session)}
     if user_id not in eligible:
         raise DomainError(

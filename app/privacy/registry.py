@@ -62,6 +62,14 @@ PERSONAL_FIELDS: dict[str, PersonalField] = {
     "guardians.email": PersonalField(
         "parents and guardians", "contact", CRIME_PREVENTION, CASE_RETENTION, True
     ),
+    "person_corrections.reason": child("reason for correcting a person's record"),
+    "person_corrections.changes": PersonalField(
+        "children and young people; parents and guardians",
+        "earlier values of corrected fields (identity, CPR, guardians' contact details)",
+        CRIME_PREVENTION,
+        CASE_RETENTION,
+        True,
+    ),
     "person_search_tokens.token_hash": child(
         "keyed hashes of name words and birth date", encrypted=False
     ),

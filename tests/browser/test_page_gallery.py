@@ -152,3 +152,57 @@ def test_case_and_concern_pages_fit_and_stay_clean(live_server, browser, db_sess
         assert visitor.problems.all() == []
     finally:
         visitor.close()
+
+
+def test_meeting_pages_fit_and_stay_clean(live_server, browser, db_session, screenshot_dir,
+                                          viewport):
+    """Planning, meeting mode, minutes, overdue actions and person corrections, with a held
+    meeting behind them, on a desktop and on a phone."""
+    import datetime as dt
+
+    from app.auth.roles import OrganisationType
+    from app.meetings import agenda, recommendations, running
+    from tests.factories import make_case, make_organisation, make_person
+    from tests.meetings.helpers import action_input, actor_for
+
+    school = make_organisation(db_session, name="Rosengårdskolen", type=OrganisationType.SCHOOL)
+    coordinator = make_user(db_session, Role.COORDINATOR, full_name="Karin Koordinator")
+    make_user(db_session, Role.COMMITTEE, organisation=school, full_name="Susanne Skolesen")
+    cases = [make_case(db_session, status="ready_for_review",
+                       person=make_person(db_session, first_name=name, last_name="Kristiansen"))
+             for name in ("Alma", "Oscar")]
+    actor = actor_for(coordinator)
+    today = dt.date.today()
+    held = agenda.plan_meeting(db_session, actor, today=today, held_on=today)
+    running.start_meeting(db_session, actor, held)
+    recommendations.record_recommendation(
+        db_session, actor, held, held.items[0],
+        text="Skolemøde med forældrene og en mentor fra klubben.",
+        next_review_on=today + dt.timedelta(days=28),
+        actions=[action_input(db_session, school, "school_meeting", days=0, held_on=today)],
+    )
+    running.finish_meeting(db_session, actor, held)
+    upcoming = agenda.plan_meeting(db_session, actor, today=today + dt.timedelta(days=1))
+    db_session.commit()
+    item = upcoming.items[0]
+    visitor = Visitor(browser, live_server, viewport, screenshot_dir)
+    try:
+        visitor.log_in(coordinator, expect_path="/login/code")
+        pages = (
+            ("/meetings", "meetings"),
+            (f"/meetings/{upcoming.id}", "meeting-planned"),
+            ("/meetings/schedule", "meeting-schedule"),
+            (f"/meetings/{upcoming.id}/run", "meeting-mode-open-actions"),
+            (f"/meetings/{upcoming.id}/run/{item.id}", "meeting-mode-item"),
+            (f"/meetings/{upcoming.id}/run/end", "meeting-mode-end"),
+            (f"/meetings/{held.id}/minutes", "minutes"),
+            (f"/cases/{cases[0].id}", "case-with-recommendation"),
+            ("/actions/overdue", "actions-overdue"),
+            (f"/persons/{cases[0].person_id}/edit", "person-edit"),
+        )
+        for path, name in pages:
+            assert visitor.page.goto(f"{live_server}{path}").status == 200, path
+            visitor.check(name)
+        assert visitor.problems.all() == []
+    finally:
+        visitor.close()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.cases.models import Case, Concern, Person
 from tests.cases.helpers import audit_count, make_area, row_counts
-from tests.factories import make_user
+from tests.factories import make_person, make_user
 from tests.web.helpers import api_token_for
 
 YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -170,3 +170,54 @@ def test_ids_too_large_for_the_database_are_a_422_not_a_500(client, token, area,
                                                             field):
     response = post(client, token, body(area, **overrides))
     assert response.status_code == 422 and field in response.get_json()["fields"]
+
+
+def post_together(app, token, payloads: list[dict], key: str) -> list:
+    """The payloads posted at the same moment, each from its own thread and connection."""
+    import threading
+
+    barrier = threading.Barrier(len(payloads))
+    responses: list = [None] * len(payloads)
+
+    def send(index: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        responses[index] = post(client, token, payloads[index], key=key)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(payloads))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def concerns_with_key(db_session, key: str) -> int:
+    db_session.rollback()
+    return db_session.scalar(
+        select(func.count()).select_from(Concern).where(Concern.idempotency_key.contains(key))
+    )
+
+
+def test_simultaneous_posts_with_one_key_and_two_bodies_record_once(app, db_session, token,
+                                                                    area):
+    person = make_person(db_session)  # by id: no CPR conflict that would order them anyway
+    for attempt in range(6):
+        key = f"race-{attempt}"
+        first = body(area, persons=[{"id": person.id}])
+        second = body(area, persons=[{"id": person.id}], narrative="En helt anden hændelse.")
+        responses = post_together(app, token, [first, second], key)
+        assert sorted(r.status_code for r in responses) == [201, 409], [
+            (r.status_code, r.get_json()) for r in responses]
+        assert concerns_with_key(db_session, key) == 1
+
+
+def test_simultaneous_retries_with_one_body_give_one_concern(app, db_session, token, area):
+    person = make_person(db_session)
+    for attempt in range(4):
+        key = f"retry-{attempt}"
+        payload = body(area, persons=[{"id": person.id}])
+        responses = post_together(app, token, [payload, payload, payload], key)
+        assert sorted(r.status_code for r in responses) == [200, 200, 201]
+        assert len({r.get_json()["id"] for r in responses}) == 1
+        assert concerns_with_key(db_session, key) == 1

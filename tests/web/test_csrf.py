@@ -220,7 +220,9 @@ def test_post_only_routes_answer_get_with_405_and_change_nothing(app, client, db
                                               "admin.user_action", "account.revoke_token",
                                               "account.end_other_session"}
     adapter = app.url_map.bind("localhost", url_scheme="https")
-    values = {"user_id": victim.id, "action": "deactivate", "token_id": 1, "session_id": 1, "case_id": 1}
+    values = {"user_id": victim.id, "action": "deactivate", "token_id": 1, "session_id": 1,
+              "case_id": 1, "meeting_id": 1, "item_id": 1, "action_id": 1,
+              "recommendation_id": 1, "person_id": 1}
     for rule in post_only:
         path = adapter.build(rule.endpoint, {k: values[k] for k in rule.arguments})
         response = client.get(path)
