@@ -120,14 +120,29 @@ def postgres_schema():
 
 
 def reset_postgres(url: str) -> None:
+    """Empty every table but the reference data, and restart the id sequences.
+
+    DELETE on the few rows a test leaves is ~10x faster than TRUNCATE of 27 tables (which
+    makes new files for each), and the whole suite runs this once per test.
+    """
     engine = create_engine(url, hide_parameters=True)
-    tables = ", ".join(
-        t.name for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES
-    )
+    emptied = [t for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
+    tables = [t.name for t in emptied]
+    with_serial_id = [t.name for t in emptied if "id" in t.c and t.c.id.primary_key]
     with engine.begin() as connection:
-        # Replica mode silences the audit table's guard triggers for this cleanup only.
+        # Replica mode silences the audit table's guard triggers (and the foreign-key
+        # triggers, so the order does not matter) for this cleanup only.
         connection.execute(text("SET LOCAL session_replication_role = replica"))
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in tables:
+            connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence(t, 'id'), 1, false) "
+                "FROM unnest(CAST(:tables AS text[])) AS t "
+                "WHERE pg_get_serial_sequence(t, 'id') IS NOT NULL"
+            ),
+            {"tables": with_serial_id},
+        )
         connection.execute(
             text("INSERT INTO audit_chain_head (id, seq, mac) VALUES (1, 0, :mac)"),
             {"mac": GENESIS_MAC},

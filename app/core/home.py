@@ -42,6 +42,7 @@ ROLE_PURPOSE = {
 class Figure:
     label: object
     value: int
+    endpoint: str | None = None  # the list behind the number
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,14 @@ def home_for(session: Session, user: User) -> HomeView:
         )
         or 0
     )
-    figures = _admin_figures(session) if user.role == Role.ADMIN else []
+    if user.role == Role.ADMIN:
+        figures = _admin_figures(session)
+    else:
+        from app.audit.actor import Actor
+        from app.core.work_figures import work_figures
+
+        actor = Actor(user_id=user.id, organisation_id=user.organisation_id, role=user.role)
+        figures = work_figures(session, actor, dt.date.today())
     return HomeView(ROLE_PURPOSE.get(Role(user.role), ""), previous, failed, active, figures)
 
 

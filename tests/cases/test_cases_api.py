@@ -103,3 +103,32 @@ def test_the_openapi_document_describes_both_operations(app, api):
     names = {p["name"] for p in paths["/cases"]["get"]["parameters"]}
     assert {"status", "area_id", "district_id", "age_band", "category_id", "overdue", "mine",
             "page"} <= names
+
+
+def test_committee_tokens_see_the_cases_their_meetings_and_actions_assign(app, api, db_session):
+    """The API honours the meeting's assignment rules, and taking a member off a planned
+    meeting ends their access with the next request (SB-3.4)."""
+    from app.audit.actor import Actor
+    from app.auth.roles import OrganisationType
+    from app.meetings import agenda
+    from tests.factories import make_organisation
+
+    police = make_organisation(db_session, type=OrganisationType.POLICE)
+    member = make_user(db_session, Role.COMMITTEE, organisation=police)
+    on_agenda = make_case(db_session, person=make_person(db_session, first_name="Alma"),
+                          status="ready_for_review")
+    elsewhere = make_case(db_session, person=make_person(db_session, first_name="Viggo"))
+    coordinator = Actor(user_id=None, role="coordinator")
+    meeting = agenda.plan_meeting(db_session, coordinator, today=dt.date.today())
+    db_session.commit()
+    token = api_token_for(db_session, member)
+
+    listed = get(api, token, "/api/v1/cases").get_json()
+    assert [item["id"] for item in listed["items"]] == [on_agenda.id]
+    assert get(api, token, f"/api/v1/cases/{on_agenda.id}").status_code == 200
+    assert get(api, token, f"/api/v1/cases/{elsewhere.id}").status_code == 428
+
+    agenda.remove_member(db_session, coordinator, meeting, member.id)
+    db_session.commit()
+    assert get(api, token, f"/api/v1/cases/{on_agenda.id}").status_code == 428
+    assert get(api, token, "/api/v1/cases").get_json()["items"] == []
