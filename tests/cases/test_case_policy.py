@@ -130,9 +130,12 @@ def test_other_roles_cannot_reach_a_case_by_url_form_or_api(app, client, db_sess
         assert "Valdemar" not in response.get_data(as_text=True)
     token = api_token_for(db_session, user)
     api = new_client(app, ip="192.0.2.77")
-    for path in (f"/api/v1/cases/{case.id}", "/api/v1/cases",
-                 f"/api/v1/cases/{case.id}?purpose=Forberedelse+af+m%C3%B8de"):
-        response = api.get(path, headers={"Authorization": f"Bearer {token}"})
+    for path, purpose in ((f"/api/v1/cases/{case.id}", None), ("/api/v1/cases", None),
+                          (f"/api/v1/cases/{case.id}", "Forberedelse%20af%20m%C3%B8de")):
+        headers = {"Authorization": f"Bearer {token}"}
+        if purpose:
+            headers["Tidlig-Purpose"] = purpose
+        response = api.get(path, headers=headers)
         assert response.status_code == 403 and "Valdemar" not in response.get_data(as_text=True)
     db_session.rollback()
     denials = audit_rows(db_session, "access.denied")
