@@ -273,5 +273,5 @@ def finish(meeting_id: int):
     except DomainError as error:
         return render_end(meeting, errors={"meeting": error.message}, status=422)
     flash(_("The meeting is finished."), "success")
-    # TODO(lead): meetings.detail once the planning pages exist.
+    # The end screen, now held, offers the minutes and their PDF: what the room wants next.
     return redirect(url_for(".end", meeting_id=meeting.id), 303)

@@ -12,6 +12,7 @@ from app.cases.models import Concern, Guardian, Person
 from app.cases.persons import register_person
 from app.core.errors import DomainError
 from tests.cases.helpers import actor_for, audit_count, make_area, new_person, row_counts
+from tests.cases.test_concern_views import concern_form as base_concern_form
 from tests.factories import make_user
 from tests.support import login
 from tests.web.helpers import new_client
@@ -40,32 +41,21 @@ def signed_in(client, db_session, coordinator):
     return client
 
 
+GUARDIANS = {
+    "p1_g1_name": "Hanne Jensen",
+    "p1_g1_relation": "mother",
+    "p1_g1_phone": "+45 20 30 40 50",
+    "p1_g1_email": "hanne.jensen@example.dk",
+    "p1_g2_name": "Bo Jensen",
+    "p1_g2_relation": "father",
+    "p1_g2_phone": "",
+    "p1_g2_email": "",
+}
+
+
 def concern_form(area, **overrides) -> dict:
-    data = {
-        "action": "record",
-        "occurred_on": YESTERDAY,
-        "area_id": str(area.id),
-        "reporter_type": "police",
-        "categories": ["violence"],
-        "narrative": "Slog en anden elev i skolegården.",
-        "legal_basis": "s115",
-        "notification": "unanswered",
-        "p1_first_name": "Emil",
-        "p1_last_name": "Jensen",
-        "p1_cpr": "170411-4123",
-        "p1_gender": "male",
-        "p1_area_id": str(area.id),
-        "p1_g1_name": "Hanne Jensen",
-        "p1_g1_relation": "mother",
-        "p1_g1_phone": "+45 20 30 40 50",
-        "p1_g1_email": "hanne.jensen@example.dk",
-        "p1_g2_name": "Bo Jensen",
-        "p1_g2_relation": "father",
-        "p1_g2_phone": "",
-        "p1_g2_email": "",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+    """The concern views' valid form, with two guardians for the new person."""
+    return base_concern_form(area, **{**GUARDIANS, **overrides})
 
 
 def test_intake_stores_two_guardians_encrypted_with_the_new_person(signed_in, db_session, area):
