@@ -74,10 +74,14 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from app.admin.views import blueprint as admin
     from app.api import (
+        assessment_endpoints,  # noqa: F401  (adds the assessment routes to the API)
         case_endpoints,  # noqa: F401  (adds the case routes to the API)
         concern_endpoints,  # noqa: F401  (adds POST /concerns to the API)
     )
     from app.api.views import blueprint as api
+    from app.assessments.form_views import blueprint as assessment_form
+    from app.assessments.overview_views import blueprint as assessment_overview
+    from app.assessments.views import blueprint as assessments
     from app.audit.views import blueprint as audit
     from app.auth.account_views import blueprint as account
     from app.auth.views import blueprint as auth
@@ -99,12 +103,17 @@ def register_blueprints(app: Flask) -> None:
         cases,
         concerns,
         persons,
+        assessments,
+        assessment_overview,
         # Meeting mode before planning: the access-matrix walk follows registration order,
         # and planning's "remove from agenda" would otherwise empty the agenda it walks.
         meeting_mode,
         meeting_exports,
         actions,
         meetings,
+        # Last before the API: a browser that opens an assessment link holds its session
+        # from then on, and the access-matrix walk (registration order) comes here last.
+        assessment_form,
         api,
     ):
         app.register_blueprint(blueprint)

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
+    from app.assessments.cli import instrument_cli, reminders_cli
     from app.audit.cli import audit_cli
     from app.auth.cli import tokens_cli, users_cli
     from app.crypto.cli import keys_cli
@@ -19,6 +20,8 @@ def register_cli(app: Flask) -> None:
         users_cli,
         keys_cli,
         mail_cli,
+        reminders_cli,
+        instrument_cli,
         privacy_cli,
         seed_demo_command,
         demo_code_command,

@@ -65,6 +65,15 @@ def base_settings(instance_path: Path) -> dict:
         "TIDLIG_AUDIT_HEAD_FILE": str(instance_path / "audit-head.json"),
         "TIDLIG_MUNICIPALITY": "Odense Kommune",
         "TIDLIG_BASE_URL": "http://127.0.0.1:5000",
+        # Assessments: a link lives 14 days, an answer is due in 7, the link's session is
+        # short and slides while the assessor works; worry from 7 of 10 is "serious".
+        "TIDLIG_INVITATION_DAYS": 14,
+        "TIDLIG_ASSESSMENT_DUE_DAYS": 7,
+        "TIDLIG_INVITATION_SESSION_MINUTES": 60,
+        "TIDLIG_SERIOUS_WORRY": 7,
+        # Shown with the duty-to-notify notice and on dead links; each municipality sets its own.
+        "TIDLIG_NOTIFICATION_CHANNEL": "Børn og Unge – kommunens digitale underretning",
+        "TIDLIG_SSP_CONTACT": "SSP-sekretariatet",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_ENABLED": True,
@@ -97,6 +106,12 @@ ENV_SETTINGS = {
     "TIDLIG_AUDIT_HEAD_FILE": str,
     "TIDLIG_MUNICIPALITY": str,
     "TIDLIG_BASE_URL": str,
+    "TIDLIG_INVITATION_DAYS": int,
+    "TIDLIG_ASSESSMENT_DUE_DAYS": int,
+    "TIDLIG_INVITATION_SESSION_MINUTES": int,
+    "TIDLIG_SERIOUS_WORRY": int,
+    "TIDLIG_NOTIFICATION_CHANNEL": str,
+    "TIDLIG_SSP_CONTACT": str,
     "RATELIMIT_STORAGE_URI": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,

@@ -1,6 +1,13 @@
 """Import every model so that metadata (and Alembic) sees the whole schema."""
 
 from app.areas.models import Area, District
+from app.assessments.models import (
+    Assessment,
+    AssessmentRequest,
+    CommitteeJudgement,
+    InstrumentVersion,
+    Invitation,
+)
 from app.audit.models import AuditChainHead, AuditEvent
 from app.auth.models import ApiToken, AuthSession, OneTimeToken, Organisation, User
 from app.cases.models import (
@@ -30,6 +37,11 @@ from app.meetings.models import (
 )
 
 __all__ = [
+    "Assessment",
+    "AssessmentRequest",
+    "CommitteeJudgement",
+    "InstrumentVersion",
+    "Invitation",
     "Action",
     "ActionCheck",
     "ActionType",

@@ -28,7 +28,7 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 CANARY_NEEDLES = ("zorbatronix", "0102031234", "010203-1234")
 ROOT = Path(__file__).resolve().parent.parent
 # Filled by migrations and kept between tests (tests that change them restore them).
-REFERENCE_TABLES = {"concern_categories", "action_types", "measure_rules"}
+REFERENCE_TABLES = {"concern_categories", "action_types", "measure_rules", "instrument_versions"}
 
 
 def pytest_report_header(config):

@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
+from app.assessments.link_session import holds_link_session
 from app.audit.services import record_independently
 from app.auth.api_tokens import user_for_api_token
 from app.auth.models import User
@@ -96,9 +97,13 @@ def enforce_access():
     rule = rule_for(current_app.view_functions.get(request.endpoint))
     if rule is None:
         return deny(None)
-    if rule.kind == "public":
+    if rule.kind in ("public", "invitation"):
         return None
     if not current_user.is_authenticated:
+        # A browser holding only an assessment link's session is refused outright (SB-D2.4);
+        # logging out stays possible, and ends nothing it does not have.
+        if holds_link_session() and not is_api_request() and request.endpoint != "auth.logout":
+            return deny(rule)
         return require_login()
     if rule.kind == "pending_mfa":
         return None

@@ -33,12 +33,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "meetings.export": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
     # Overdue actions: the coordinator's for every organisation, a member's for their own.
     "actions.follow": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
+    # The coordinator asks for assessments, withdraws and repeats them, records corrections.
+    "assessments.request": frozenset({Role.COORDINATOR}),
+    # Assessments are read with the case (case policy decides which); the API lists them.
+    "assessments.view": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
+    # The committee's judgement at a review, recorded by the coordinator at the screen.
+    "judgements.record": frozenset({Role.COORDINATOR}),
 }
 
 
 @dataclass(frozen=True)
 class AccessRule:
-    kind: str  # "public" | "pending_mfa" | "authenticated" | "permission"
+    kind: str  # "public" | "pending_mfa" | "authenticated" | "permission" | "invitation"
     permission: str | None = None
 
     def describe(self) -> str:
@@ -54,6 +60,9 @@ def _declare(rule: AccessRule) -> Callable[[F], F]:
 
 
 public = _declare(AccessRule("public"))
+# Reached with an invitation link's session, not a login: the view resolves the session
+# itself (app/assessments/link_session.py) and opens nothing but that one assessment.
+invitation = _declare(AccessRule("invitation"))
 pending_mfa = _declare(AccessRule("pending_mfa"))
 authenticated = _declare(AccessRule("authenticated"))
 

@@ -41,6 +41,12 @@ EVENT_LABELS = {
     "recommendation.updated": _l("Recommendation corrected"),
     "action.outcome": _l("Outcome of an action recorded"),
     "person.corrected": _l("Personal details corrected"),
+    "assessments.requested": _l("Assessments requested"),
+    "assessments.revoked": _l("An assessment request withdrawn"),
+    "assessment.submitted": _l("Assessment received"),
+    "assessment.declined": _l("Assessment declined"),
+    "assessment.corrected": _l("Assessment corrected"),
+    "judgement.recorded": _l("Committee judgement recorded"),
     **{f"status.{status.value}": label for status, label in STATUS_LABELS.items()},
 }
 FIELD_LABELS = {
@@ -150,7 +156,9 @@ def index():
     )
 
 
-def render_detail(access):
+def render_detail(access, *, judgement_form=None, status: int = 200):
+    from app.assessments.judgement_views import assessments_context
+
     actor = current_actor()
     detail = case_services.view_case(db.session, actor, access)
     status_form = StatusForm.for_case(detail.case)
@@ -166,7 +174,8 @@ def render_detail(access):
         close_reasons=CLOSE_REASON_LABELS,
         event_labels=EVENT_LABELS,
         today=queries.today(),
-    )
+        **assessments_context(actor, access, judgement_form),
+    ), status
 
 
 def render_purpose_form(case_id: int, form: PurposeForm | None = None):

@@ -27,6 +27,7 @@ NAVIGATION = [
     NavItem("meetings.index", _l("Meetings"), "meetings.view"),
     NavItem("concerns.new", _l("New concern"), "concerns.record"),
     NavItem("concerns.inbox", _l("Inbox"), "concerns.record"),
+    NavItem("assessment_overview.index", _l("Assessments"), "assessments.request"),
     NavItem("concerns.report", _l("Report a concern"), "concerns.report"),
     NavItem("concerns.mine", _l("My reports"), "concerns.report"),
     NavItem("actions.overdue", _l("Overdue actions"), "actions.follow"),

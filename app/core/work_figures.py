@@ -9,11 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.assessments import overview as assessment_overview
 from app.audit.actor import Actor
 from app.auth.roles import Role
 from app.cases.models import Case, Concern
 from app.cases.policy import visible_cases
 from app.cases.workflow import Status
+from app.db import utcnow
 from app.meetings.models import Action, Meeting
 from app.meetings.policy import visible_actions, visible_meetings
 
@@ -40,6 +42,16 @@ def work_figures(session: Session, actor: Actor, today: dt.date) -> list[tuple]:
                 _l("Concerns where the § 133 notification is not answered"),
                 _count(session, unanswered),
                 "concerns.inbox",
+            ),
+            Figure(
+                _l("Assessments past their due date"),
+                assessment_overview.overdue_count(session, today),
+                "assessment_overview.index",
+            ),
+            Figure(
+                _l("Assessment requests declined in the last two weeks"),
+                assessment_overview.recently_declined_count(session, utcnow()),
+                "assessment_overview.index",
             ),
             Figure(_l("Cases ready for review"), _count(session, ready), "cases.index"),
             Figure(_l("Overdue actions"), _count(session, overdue), "actions.overdue"),

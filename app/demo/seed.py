@@ -22,6 +22,7 @@ from app.cases.models import Person, PersonSearchToken
 from app.cases.persons import search_token_hashes
 from app.crypto.keyring import KeyRing
 from app.demo.areas import load_demo_areas
+from app.demo.assessments import add_demo_assessments
 from app.demo.concerns import add_demo_concerns
 from app.demo.meetings import add_demo_meetings
 from app.demo.names import BOYS, GIRLS, SURNAMES
@@ -126,6 +127,9 @@ def seed_demo(session: Session, keyring: KeyRing, seed: int = 2026) -> list[Demo
         [users[r.value] for r in (Role.ASSESSOR, Role.COMMITTEE) if r.value in users],
     )
     add_demo_meetings(session, rng, users.get(Role.COORDINATOR.value), dt.date.today())
+    add_demo_assessments(
+        session, rng, users.get(Role.COORDINATOR.value), dt.date.today(), CANARY["first_name"]
+    )
     record(session, actor, "demo.seed", object_type="database", details={"seed": seed})
     return logins
 

@@ -12,15 +12,12 @@ from app.mail.services import SmtpSettings, deliver_pending
 mail_cli = AppGroup("mail", help="Outgoing mail.")
 
 
-@mail_cli.command("send")
-def send_command() -> None:
+def configured_smtp() -> SmtpSettings | None:
+    """The SMTP server from the configuration; None keeps mail in the outbox."""
     config = current_app.config
     if not config["MAIL_SERVER"]:
-        click.echo(
-            "MAIL_SERVER is not set: messages stay in the outbox (visible to administrators)."
-        )
-        return
-    smtp = SmtpSettings(
+        return None
+    return SmtpSettings(
         config["MAIL_SERVER"],
         int(config["MAIL_PORT"]),
         bool(config["MAIL_USE_TLS"]),
@@ -28,5 +25,15 @@ def send_command() -> None:
         config["MAIL_PASSWORD"],
         config["MAIL_SENDER"],
     )
+
+
+@mail_cli.command("send")
+def send_command() -> None:
+    smtp = configured_smtp()
+    if smtp is None:
+        click.echo(
+            "MAIL_SERVER is not set: messages stay in the outbox (visible to administrators)."
+        )
+        return
     sent, failed = deliver_pending(db.session, smtp)
     click.echo(f"sent {sent}, failed {failed}")

@@ -133,7 +133,11 @@ def check_action(meeting_id: int, action_id: int):
     return redirect(url_for(".open_actions", meeting_id=meeting.id, _anchor="actions"), 303)
 
 
-def render_item(meeting, item, form=None, *, outcome_errors=None, status: int = 200):
+def render_item(
+    meeting, item, form=None, *, outcome_errors=None, judgement_form=None, status: int = 200
+):
+    from app.assessments.judgement_views import meeting_assessments_context
+
     actor = current_actor()
     view = meeting_mode.view_item(db.session, actor, meeting, item, today())
     measures = meeting_mode.measure_choices(db.session, locale_code())
@@ -149,6 +153,7 @@ def render_item(meeting, item, form=None, *, outcome_errors=None, status: int = 
         outcome_errors=outcome_errors or {},
         locale=locale_code(),
         today=today(),
+        **meeting_assessments_context(actor, view.case, _can_run(meeting), judgement_form),
         **_labels(),
     ), status
 

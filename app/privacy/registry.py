@@ -83,6 +83,33 @@ PERSONAL_FIELDS: dict[str, PersonalField] = {
     "meetings.notes": child("general notes of an AVA meeting"),
     "recommendations.text": child("the committee's recommendation"),
     "actions.note": child("notes on a recommended action"),
+    "assessment_requests.assessor_name": staff(
+        "identity of an invited assessor",
+        CASE_RETENTION,
+        encrypted=True,
+        purpose=CRIME_PREVENTION,
+        subjects=INVITED,
+    ),
+    "assessment_requests.assessor_email": staff(
+        "contact of an invited assessor",
+        CASE_RETENTION,
+        encrypted=True,
+        purpose=CRIME_PREVENTION,
+        subjects=INVITED,
+    ),
+    "assessment_requests.assessor_setting": staff(
+        "workplace of an invited assessor",
+        CASE_RETENTION,
+        encrypted=True,
+        purpose=CRIME_PREVENTION,
+        subjects=INVITED,
+    ),
+    "assessment_requests.question": child("the coordinator's question to an assessor"),
+    "assessments.content": child(
+        "risk and resilience ratings with observations (no health data: instrument.md)"
+    ),
+    "assessments.correction_reason": child("reason for correcting an assessment"),
+    "committee_judgements.content": child("the committee's judgement and its reasons"),
     "users.email": staff("contact"),
     "users.full_name": staff("identity"),
     "users.totp_secret": staff("authentication secret", encrypted=True),

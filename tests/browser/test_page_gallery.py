@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.auth.roles import Role
+from tests.assessments.helpers import ask, submit_answers, teacher
 from tests.browser.conftest import PageProblems, horizontal_overflow
 from tests.factories import make_user
 
@@ -141,11 +142,23 @@ def test_case_and_concern_pages_fit_and_stay_clean(live_server, browser, db_sess
     cases = [make_case(db_session, person=make_person(db_session, first_name=name,
                                                       last_name="Nielsen"))
              for name in ("Alma", "Oscar", "Freja")]
+    # Alma's case has a profile from two assessors (one open request besides): the grid,
+    # its table and the request list must fit a phone as well.
+    answered, other, _waiting = ask(db_session, cases[0], teacher(1), teacher(2), teacher(3))
+    submit_answers(db_session, answered, risk="2")
+    submit_answers(db_session, other, risk="0", resilience="2")
+    db_session.commit()
+    case_id, request_id = cases[0].id, answered.request.id
     visitor = Visitor(browser, live_server, viewport, screenshot_dir)
     try:
         visitor.log_in(coordinator, expect_path="/login/code")
-        for path, name in (("/cases", "cases-list"), (f"/cases/{cases[0].id}", "case-detail"),
-                           (f"/cases/{cases[0].id}/edit", "case-edit"),
+        for path, name in (("/cases", "cases-list"), (f"/cases/{case_id}", "case-detail"),
+                           (f"/cases/{case_id}/edit", "case-edit"),
+                           (f"/cases/{case_id}/assessments/request", "assessment-request"),
+                           (f"/cases/{case_id}/assessments/{request_id}", "assessment-detail"),
+                           (f"/cases/{case_id}/assessments/{request_id}/correct",
+                            "assessment-correct"),
+                           ("/assessments/", "assessment-overview"),
                            ("/concerns/new", "concern-new"), ("/concerns/inbox", "concerns-inbox")):
             assert visitor.page.goto(f"{live_server}{path}").status == 200, path
             visitor.check(name)

@@ -124,6 +124,9 @@ class World:
     recommendation_id: int | None = None
     action_id: int | None = None
     person_id: int | None = None
+    # An open assessment request's link, and another request that has been answered.
+    invitation_token: str | None = None
+    request_id: int | None = None
 
 
 def build_meeting_world(db_session, organisation, case) -> dict:
@@ -150,6 +153,15 @@ def build_meeting_world(db_session, organisation, case) -> dict:
                 action_id=action.id, person_id=case.person_id)
 
 
+def build_assessment_world(db_session, case) -> dict:
+    from tests.assessments.helpers import ask, submit_answers, teacher, token_of
+
+    waiting, answered = ask(db_session, case, teacher(1), teacher(2))
+    submit_answers(db_session, answered)
+    db_session.commit()
+    return dict(invitation_token=token_of(waiting), request_id=answered.request.id)
+
+
 def build_world(db_session, role: str | None) -> World:
     organisation = make_organisation(db_session)
     user = make_user(db_session, role, organisation=organisation) if role else None
@@ -164,8 +176,10 @@ def build_world(db_session, role: str | None) -> World:
     token_id = db_session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id))
     case = make_case(db_session)
     meeting_rows = build_meeting_world(db_session, organisation, case)
+    assessment_rows = build_assessment_world(db_session, case)
     return World(user, victim, link_token, other_session.id, token_id,
-                 api_token if user else None, case_id=case.id, **meeting_rows)
+                 api_token if user else None, case_id=case.id, **meeting_rows,
+                 **assessment_rows)
 
 
 def parameter_values(app, rule, world: World) -> list[dict]:
@@ -183,6 +197,8 @@ def parameter_values(app, rule, world: World) -> list[dict]:
         "recommendation_id": [world.recommendation_id],
         "action_id": [world.action_id],
         "person_id": [world.person_id],
+        "invitation": [world.invitation_token],
+        "request_id": [world.request_id],
     }
     choices = {}
     for name, converter in rule._converters.items():

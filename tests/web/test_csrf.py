@@ -222,7 +222,8 @@ def test_post_only_routes_answer_get_with_405_and_change_nothing(app, client, db
     adapter = app.url_map.bind("localhost", url_scheme="https")
     values = {"user_id": victim.id, "action": "deactivate", "token_id": 1, "session_id": 1,
               "case_id": 1, "meeting_id": 1, "item_id": 1, "action_id": 1,
-              "recommendation_id": 1, "person_id": 1}
+              "recommendation_id": 1, "person_id": 1, "request_id": 1,
+              "invitation": "inv_x"}
     for rule in post_only:
         path = adapter.build(rule.endpoint, {k: values[k] for k in rule.arguments})
         response = client.get(path)

@@ -51,6 +51,8 @@ def test_coordinator_sees_what_waits_and_links_to_it(client, db_session):
     assert figures(client) == [
         ("/concerns/inbox", "0"),  # reports from professionals
         ("/concerns/inbox", "2"),  # § 133 not answered: both concerns
+        ("/assessments/", "0"),  # assessments past their due date
+        ("/assessments/", "0"),  # requests declined lately
         ("/cases", "1"),  # ready for review
         ("/actions/overdue", "1"),
         ("/meetings", "0"),  # the one meeting is held
