@@ -241,7 +241,9 @@ def _assessed(demo: _Demo, case: Case, first_meeting: dt.date | None, second: bo
     truth = demo.truth()
     for request in demo.ask(case, asked_on, round_two=False):
         answered_on = asked_on + dt.timedelta(days=rng.randint(1, 6))
-        demo.answer(case, request, truth, answered_on, demo.outcome(waiting=False))
+        # A case asked again keeps both assessors: the second round shows their change.
+        outcome = "submitted" if second else demo.outcome(waiting=False)
+        demo.answer(case, request, truth, answered_on, outcome)
     answered = [
         r for r in requests.requests_for_case(demo.session, case.id) if r.status == "submitted"
     ]

@@ -82,12 +82,14 @@ def test_register_person_encrypts_indexes_and_tokenises(db_session, coordinator)
     ({"first": ""}, "first_name"),
     ({"first": "x" * 101}, "first_name"),
     ({"birth": None}, "birth_date"),
-    ({"birth": dt.date.today() + dt.timedelta(days=1)}, "birth_date"),
+    ({"birth": "tomorrow"}, "birth_date"),  # resolved when the test runs, not at collection
     ({"gender": "robot"}, "gender"),
     ({"area_id": 999_999}, "area_id"),
 ])
 def test_bad_person_input_is_refused_and_changes_nothing(db_session, coordinator, overrides,
                                                          field):
+    if overrides.get("birth") == "tomorrow":
+        overrides = {"birth": dt.date.today() + dt.timedelta(days=1)}
     before = row_counts(db_session), audit_count(db_session)
     with pytest.raises(DomainError) as error:
         register_person(db_session, actor_for(coordinator), new_person(**overrides))

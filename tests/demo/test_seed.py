@@ -20,10 +20,7 @@ def seed(runner, *args):
     return runner.invoke(args=["seed-demo", *args])
 
 
-def test_seed_builds_areas_districts_people_and_one_login_per_role(runner, db_session, app):
-    result = seed(runner)
-    assert result.exit_code == 0, result.output
-    db_session.rollback()
+def check_areas_districts_people_and_one_login_per_role(db_session, app):
     assert db_session.scalar(select(func.count()).select_from(Area)) == 35
     assert db_session.scalar(select(func.count()).select_from(District)) == 10
     assert db_session.scalar(select(func.count()).select_from(Person)) == 400
@@ -34,9 +31,7 @@ def test_seed_builds_areas_districts_people_and_one_login_per_role(runner, db_se
     assert (Path(app.instance_path) / "demo-logins.txt").stat().st_mode & 0o077 == 0
 
 
-def test_demo_persons_have_valid_format_cprs_matching_birth_date_and_gender(runner, db_session):
-    seed(runner)
-    db_session.rollback()
+def check_persons_have_valid_format_cprs_matching_birth_date_and_gender(db_session):
     people = list(db_session.scalars(select(Person)))
     canary = [p for p in people if p.first_name == "Zorbatronix"]
     assert len(canary) == 1 and canary[0].cpr == "010203-1234"
@@ -49,8 +44,7 @@ def test_demo_persons_have_valid_format_cprs_matching_birth_date_and_gender(runn
     assert min(ages) >= 9 and max(ages) <= 24
 
 
-def test_seeding_twice_changes_nothing(runner, db_session):
-    seed(runner)
+def check_seeding_twice_changes_nothing(runner, db_session):
     again = seed(runner)
     assert again.exit_code == 0
     assert "already in place" in again.output
@@ -116,10 +110,9 @@ def test_demo_commands_refuse_to_run_in_production_mode(make_app, db_session):
     assert db_session.scalar(select(func.count()).select_from(User)) == 0
 
 
-def test_demo_code_prints_a_valid_code_for_demo_accounts_only(runner, db_session):
+def check_demo_code_prints_a_valid_code_for_demo_accounts_only(runner, db_session):
     import pyotp
 
-    seed(runner)
     code = runner.invoke(args=["demo-code", "coordinator@demo.tidlig.dk"]).output.strip()
     db_session.rollback()
     user = db_session.scalar(select(User).where(User.email == "coordinator@demo.tidlig.dk"))
@@ -128,15 +121,12 @@ def test_demo_code_prints_a_valid_code_for_demo_accounts_only(runner, db_session
     assert runner.invoke(args=["demo-code", "real@odense.dk"]).exit_code == 1
 
 
-def test_demo_has_concerns_over_18_months_with_groups_cases_in_every_status_and_an_inbox(
-        runner, db_session):
+def check_concerns_over_18_months_with_groups_cases_in_every_status_and_an_inbox(db_session):
     import datetime as dt
 
     from app.cases.models import Case, Concern, ConcernPerson, PersonSearchToken
     from app.cases.workflow import Status
 
-    assert seed(runner).exit_code == 0
-    db_session.rollback()
     concerns = list(db_session.scalars(select(Concern)))
     recorded = [c for c in concerns if c.status == "recorded"]
     assert len(recorded) == 250
@@ -157,3 +147,16 @@ def test_demo_has_concerns_over_18_months_with_groups_cases_in_every_status_and_
                                .order_by(Person.id))
     assert canary.first_name == "Zorbatronix"
     assert db_session.scalar(select(Case).where(Case.person_id == canary.id)) is not None
+
+
+def test_one_seeding_builds_the_whole_demo_and_a_second_changes_nothing(runner, db_session, app):
+    """One seeding for the read-only checks: seeding the demo is the slow part (~7 s)."""
+    result = seed(runner)
+    assert result.exit_code == 0, result.output
+    db_session.rollback()
+    check_areas_districts_people_and_one_login_per_role(db_session, app)
+    check_persons_have_valid_format_cprs_matching_birth_date_and_gender(db_session)
+    check_concerns_over_18_months_with_groups_cases_in_every_status_and_an_inbox(db_session)
+    check_seeding_twice_changes_nothing(runner, db_session)
+    # Last: it adds a real account, after which seeding refuses the database.
+    check_demo_code_prints_a_valid_code_for_demo_accounts_only(runner, db_session)
