@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := TIDLIG_MODE=demo
+# Two or more processes (one per core): on PostgreSQL each gets its own database.
+PYTEST_WORKERS ?= -n auto --dist loadfile
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
@@ -37,7 +39,7 @@ run: $(VENV)/.installed-run translations
 	$(DEMO) $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/bandit -q -r app -ll

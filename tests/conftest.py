@@ -23,7 +23,10 @@ from app.db import Base, normalise_url
 from tests.support import TestClient
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-DEBUG_LOG = ARTIFACTS / "debug.log"
+# pytest-xdist runs the suite in worker processes (`make test` uses two): each keeps its own
+# debug log and, on PostgreSQL, its own database beside the one TEST_DATABASE_URL names.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+DEBUG_LOG = ARTIFACTS / (f"debug-{WORKER}.log" if WORKER else "debug.log")
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 CANARY_NEEDLES = ("zorbatronix", "0102031234", "010203-1234")
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,17 +109,35 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+def worker_database(url: str) -> str:
+    """This worker's own database (created when missing); the named one without xdist."""
+    if not WORKER:
+        return url
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{WORKER}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    return f"{base}/{own}"
+
+
 @pytest.fixture(scope="session")
 def postgres_schema():
     if not POSTGRES_URL:
         return None
-    engine = create_engine(normalise_url(POSTGRES_URL), hide_parameters=True)
+    url = worker_database(normalise_url(POSTGRES_URL))
+    engine = create_engine(url, hide_parameters=True)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    migrate(normalise_url(POSTGRES_URL))
-    return normalise_url(POSTGRES_URL)
+    migrate(url)
+    return url
 
 
 def reset_postgres(url: str) -> None:
