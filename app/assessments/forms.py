@@ -25,7 +25,7 @@ from app.assessments.requests import (
 )
 from app.auth.models import User
 from app.auth.roles import Role
-from app.core.forms import Form, NoBidiOverride, clean_text
+from app.core.forms import Form, NoBidiOverride, clean_text, stripped
 
 ASSESSOR_ROWS = 4
 CONTACT_LABELS = {
@@ -41,16 +41,12 @@ KNOWN_FOR_LABELS = {
 }
 
 
-def _stripped(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 class AssessorRowForm(Form):
     class Meta:
         csrf = False  # part of the request form, which carries the token
 
     user_id = SelectField(
-        _l("Existing user"), choices=[], validate_choice=False, default="", filters=[_stripped]
+        _l("Existing user"), choices=[], validate_choice=False, default="", filters=[stripped]
     )
     name = StringField(
         _l("Name"),

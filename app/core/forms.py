@@ -20,6 +20,11 @@ from wtforms.widgets import Select, html_params
 ALLOWED_CONTROLS = {"\n", "\t"}
 
 
+def stripped(value: object) -> object:
+    """Surrounding whitespace off a select's value (ids and keys), nothing else."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def clean_text(value: object) -> object:
     if not isinstance(value, str):
         return value

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.core.forms import Form, NoBidiOverride, clean_text
+from app.core.forms import Form, NoBidiOverride, clean_text, stripped
 from app.meetings.recommendations import (
     MAX_ACTIONS,
     NOTE_MAX_LENGTH,
@@ -52,10 +52,6 @@ class NotesForm(Form):
     )
 
 
-def _stripped(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 class ActionRowForm(Form):
     """One action of the recommendation; a row left empty is ignored."""
 
@@ -63,10 +59,10 @@ class ActionRowForm(Form):
         csrf = False  # part of the recommendation form, which carries the token
 
     action_type_id = SelectField(
-        _l("Measure"), choices=[], validate_choice=False, default="", filters=[_stripped]
+        _l("Measure"), choices=[], validate_choice=False, default="", filters=[stripped]
     )
     owner_organisation_id = SelectField(
-        _l("Owner"), choices=[], validate_choice=False, default="", filters=[_stripped]
+        _l("Owner"), choices=[], validate_choice=False, default="", filters=[stripped]
     )
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     note = StringField(

@@ -135,10 +135,26 @@ FORMS = {
          "actions-0-deadline", "actions-0-note"),
         "coordinator", "/meetings/{meeting}/run/{item}",
     ),
+    # The coordinator's assessment forms, on the same case with one answered request.
+    "assessment request": FormSpec(
+        "/cases/{case}/assessments/request",
+        ("question", "due_on", "assessors-0-user_id", "assessors-0-name", "assessors-0-email",
+         "assessors-0-setting", "assessors-0-setting_kind"),
+        "coordinator",
+    ),
+    "assessment correction": FormSpec(
+        "/cases/{case}/assessments/{request}/correct",
+        ("reason", "contact", "known_for", "R1-answer", "R1-evidence", "R1-source",
+         "P1-answer", "worry", "worry_reason"),
+        "coordinator",
+    ),
+    "judgement": FormSpec("/cases/{case}/judgements", ("worry", "level", "reasons"),
+                          "coordinator", "/cases/{case}"),
 }
 # The newer forms get fewer examples each: the suite runs twice in CI, on two cores.
 FEWER_EXAMPLES = {"concern", "person correction", "plan meeting", "meeting schedule",
-                  "add to agenda", "attendance", "recommendation"}
+                  "add to agenda", "attendance", "recommendation", "assessment request",
+                  "assessment correction", "judgement"}
 
 
 def meeting_world(db_session, organisation) -> dict[str, int]:
@@ -147,6 +163,7 @@ def meeting_world(db_session, organisation) -> dict[str, int]:
 
     from app.areas.models import Area
     from app.meetings import agenda, running
+    from tests.assessments.helpers import ask, submit_answers
     from tests.cases.case_helpers import district_with_areas
     from tests.factories import make_case
 
@@ -154,10 +171,13 @@ def meeting_world(db_session, organisation) -> dict[str, int]:
     case = make_case(db_session, status="ready_for_review", area_id=area.id, commit=False)
     meeting = agenda.plan_meeting(db_session, TEST_ACTOR, today=dt.date.today())
     running.start_meeting(db_session, TEST_ACTOR, meeting)
+    answered, = ask(db_session, case)
+    submit_answers(db_session, answered)
     db_session.commit()
     assert db_session.get(Area, area.id) is not None
     return {"meeting": meeting.id, "item": meeting.items[0].id, "person": case.person_id,
-            "case": case.id, "area": area.id, "organisation": organisation.id}
+            "case": case.id, "area": area.id, "organisation": organisation.id,
+            "request": answered.request.id}
 
 
 def prepare(app, db_session, spec: FormSpec) -> tuple[Ctx, str]:
@@ -239,6 +259,22 @@ def meeting_form_values(ids: dict[str, int], counter) -> dict[str, Callable[[], 
         "actions-0-action_type_id": lambda: "1",
         "actions-0-owner_organisation_id": lambda: str(ids["organisation"]),
         "actions-0-deadline": later(7),
+        "question": lambda: "Hvordan trives barnet i klubben?",
+        "due_on": later(7),
+        "assessors-0-name": lambda: "Lærer Fuzz",
+        "assessors-0-email": lambda: f"fuzz{next(counter)}@skole.example",
+        "assessors-0-setting": lambda: "Tarup Skole, 7.b",
+        "assessors-0-setting_kind": lambda: "school",
+        "contact": lambda: "weekly",
+        "known_for": lambda: "over_1_year",
+        "R1-answer": lambda: "1",
+        "R1-evidence": lambda: "Set i frikvarteret 3/11.",
+        "R1-source": lambda: "own_observation",
+        "P1-answer": lambda: "2",
+        "worry": lambda: "4",
+        "worry_reason": lambda: "Enkelte episoder.",
+        "level": lambda: "medium",
+        "reasons": lambda: "Skolen og klubben ser det samme.",
     }
 
 
