@@ -93,6 +93,11 @@ def register_blueprints(app: Flask) -> None:
     from app.meetings.export_views import blueprint as meeting_exports
     from app.meetings.mode_views import blueprint as meeting_mode
     from app.meetings.views import blueprint as meetings
+    from app.monitoring.area_views import blueprint as monitoring_admin
+    from app.monitoring.board_views import blueprint as board
+    from app.monitoring.indicator_views import blueprint as indicators
+    from app.monitoring.plan_views import blueprint as plans
+    from app.monitoring.release_views import blueprint as releases
 
     for blueprint in (
         main,
@@ -111,6 +116,11 @@ def register_blueprints(app: Flask) -> None:
         meeting_exports,
         actions,
         meetings,
+        board,
+        plans,
+        releases,
+        monitoring_admin,
+        indicators,
         # Last before the API: a browser that opens an assessment link holds its session
         # from then on, and the access-matrix walk (registration order) comes here last.
         assessment_form,

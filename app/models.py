@@ -24,6 +24,22 @@ from app.cases.models import (
 )
 from app.crypto.models import KeyCheck
 from app.mail.models import OutboxMessage
+from app.monitoring.models import (
+    ActionPlan,
+    AreaClassification,
+    AreaPopulation,
+    BoardMembership,
+    ClassificationRule,
+    ConcernCell,
+    DisclosureSettings,
+    IndicatorDefinition,
+    IndicatorValue,
+    PersonMark,
+    PlanGoal,
+    Release,
+    ReleaseCell,
+    ReleaseUnit,
+)
 from app.meetings.models import (
     Action,
     ActionCheck,
@@ -37,6 +53,20 @@ from app.meetings.models import (
 )
 
 __all__ = [
+    "ActionPlan",
+    "AreaClassification",
+    "AreaPopulation",
+    "BoardMembership",
+    "ClassificationRule",
+    "ConcernCell",
+    "DisclosureSettings",
+    "IndicatorDefinition",
+    "IndicatorValue",
+    "PersonMark",
+    "PlanGoal",
+    "Release",
+    "ReleaseCell",
+    "ReleaseUnit",
     "Assessment",
     "AssessmentRequest",
     "CommitteeJudgement",

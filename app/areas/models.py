@@ -28,5 +28,7 @@ class Area(Base):
     # GeoJSON geometry (WGS84); drawn server-side, never sent to a map service.
     geometry: Mapped[str] = mapped_column(Text)
     youth_population: Mapped[int | None] = mapped_column(Integer)
+    # Published together with this neighbour while its population is under the minimum.
+    publish_with_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
 
     district: Mapped[District] = relationship(back_populates="areas")

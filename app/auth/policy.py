@@ -39,6 +39,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "assessments.view": frozenset({Role.COORDINATOR, Role.COMMITTEE}),
     # The committee's judgement at a review, recorded by the coordinator at the screen.
     "judgements.record": frozenset({Role.COORDINATOR}),
+    # Area monitoring (app/monitoring): published, disclosure-controlled aggregates only.
+    "monitoring.view": frozenset({Role.BOARD, Role.COORDINATOR}),
+    "monitoring.export": frozenset({Role.BOARD, Role.COORDINATOR}),
+    # Boundaries, districts, populations, indicators, board memberships, the threshold k.
+    "monitoring.manage": frozenset({Role.ADMIN}),
+    # Freezing a release for a period; the SSP secretariat does it for the boards.
+    "monitoring.publish": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # A board's two-year action plan, written by its members or the coordinator.
+    "plans.edit": frozenset({Role.BOARD, Role.COORDINATOR}),
 }
 
 

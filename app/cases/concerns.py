@@ -16,6 +16,7 @@ from app.areas.models import Area
 from app.audit.actor import Actor
 from app.audit.services import record
 from app.cases.models import Case, Concern, ConcernCategory, ConcernPerson, Person
+from app.cases.monitoring_feed import count_concern
 from app.cases.persons import PersonInput, add_person, check_person, is_possible_id
 from app.cases.workflow import open_or_attach
 from app.core.errors import DomainError
@@ -217,6 +218,7 @@ def record_concern(
         session, actor, data, checked, status=RECORDED, idempotency_key=idempotency_key
     )
     _attach_cases(session, actor, concern, links)
+    count_concern(session, concern)
     record(
         session,
         actor,
@@ -258,6 +260,7 @@ def accept_report(session: Session, actor: Actor, concern_id: int) -> Concern:
         raise DomainError(_l("This report is no longer waiting in the inbox."), "concern_id")
     concern.status = RECORDED
     _attach_cases(session, actor, concern, list(concern.links))
+    count_concern(session, concern)
     record(
         session,
         actor,

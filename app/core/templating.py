@@ -31,9 +31,14 @@ NAVIGATION = [
     NavItem("concerns.report", _l("Report a concern"), "concerns.report"),
     NavItem("concerns.mine", _l("My reports"), "concerns.report"),
     NavItem("actions.overdue", _l("Overdue actions"), "actions.follow"),
+    NavItem("board.dashboard", _l("Area monitoring"), "monitoring.view"),
+    NavItem("plans.index", _l("Action plans"), "plans.edit"),
+    NavItem("releases.index", _l("Releases"), "monitoring.publish"),
     NavItem("admin.users", _l("Users"), "users.manage"),
     NavItem("admin.organisations", _l("Organisations"), "organisations.manage"),
     NavItem("admin.outbox", _l("Outbox"), "outbox.read"),
+    NavItem("monitoring_admin.areas", _l("Areas"), "monitoring.manage"),
+    NavItem("indicators.index", _l("Indicators"), "monitoring.manage"),
     NavItem("audit.events", _l("Audit trail"), "audit.read"),
 ]
 

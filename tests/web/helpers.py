@@ -127,6 +127,16 @@ class World:
     # An open assessment request's link, and another request that has been answered.
     invitation_token: str | None = None
     request_id: int | None = None
+    # Area monitoring: a published release, a district with an area, a plan and its goal,
+    # an indicator, a classification rule, a board membership.
+    release_id: int | None = None
+    district_id: int | None = None
+    area_id: int | None = None
+    plan_id: int | None = None
+    goal_id: int | None = None
+    indicator_id: int | None = None
+    rule_id: int | None = None
+    membership_id: int | None = None
 
 
 def build_meeting_world(db_session, organisation, case) -> dict:
@@ -162,6 +172,51 @@ def build_assessment_world(db_session, case) -> dict:
     return dict(invitation_token=token_of(waiting), request_id=answered.request.id)
 
 
+def build_monitoring_world(db_session, user) -> dict:
+    from app.monitoring.models import (
+        ActionPlan,
+        BoardMembership,
+        ClassificationRule,
+        IndicatorDefinition,
+        IndicatorValue,
+        PlanGoal,
+    )
+    from tests.monitoring.factories import make_area, make_district, make_release
+
+    district = make_district(db_session, code="DW", name="Verdensdistrikt")
+    area = make_area(db_session, district, "W1", "Verdensområde")
+    release = make_release(
+        db_session, "2026-Q3",
+        units=[{"code": "ALL", "name": "Kommunen", "level": "municipality"},
+               {"code": "DW", "name": district.name, "level": "district", "parent_code": "ALL"},
+               {"code": "W1", "name": area.name, "level": "area", "parent_code": "DW",
+                "member_codes": '["W1"]', "youth_population": 1000,
+                "geometry": area.geometry}],
+        cells=[{"measure": "concerns", "unit_code": code, "value": 12, "status": "shown"}
+               for code in ("ALL", "DW", "W1")],
+    )
+    plan = ActionPlan(district_id=district.id, title="Handleplan 2027-2028", first_year=2027,
+                      last_year=2028, created_by_id=user.id if user else None)
+    db_session.add(plan)
+    db_session.flush()
+    goal = PlanGoal(plan_id=plan.id, text="Færre bekymringer", metric="concerns_rate",
+                    target=5.0, direction="down")
+    indicator = IndicatorDefinition(key="school_absence", name_da="Skolefravær",
+                                    name_en="School absence", unit="share")
+    rule = ClassificationRule(class_key="risk_area", label_da="Risikoområde",
+                              label_en="Risk area", conditions="[]", min_conditions=1)
+    membership = BoardMembership(user_id=(user.id if user else None) or 1,
+                                 district_id=district.id)
+    db_session.add_all([goal, indicator, rule, membership])
+    db_session.flush()
+    db_session.add(IndicatorValue(indicator_id=indicator.id, area_id=area.id, period="2026",
+                                  value=0.12, denominator=400))
+    db_session.commit()
+    return dict(release_id=release.id, district_id=district.id, area_id=area.id,
+                plan_id=plan.id, goal_id=goal.id, indicator_id=indicator.id, rule_id=rule.id,
+                membership_id=membership.id)
+
+
 def build_world(db_session, role: str | None) -> World:
     organisation = make_organisation(db_session)
     user = make_user(db_session, role, organisation=organisation) if role else None
@@ -177,9 +232,10 @@ def build_world(db_session, role: str | None) -> World:
     case = make_case(db_session)
     meeting_rows = build_meeting_world(db_session, organisation, case)
     assessment_rows = build_assessment_world(db_session, case)
+    monitoring_rows = build_monitoring_world(db_session, owner)
     return World(user, victim, link_token, other_session.id, token_id,
                  api_token if user else None, case_id=case.id, **meeting_rows,
-                 **assessment_rows)
+                 **assessment_rows, **monitoring_rows)
 
 
 def parameter_values(app, rule, world: World) -> list[dict]:
@@ -199,6 +255,14 @@ def parameter_values(app, rule, world: World) -> list[dict]:
         "person_id": [world.person_id],
         "invitation": [world.invitation_token],
         "request_id": [world.request_id],
+        "release_id": [world.release_id],
+        "district_id": [world.district_id],
+        "area_id": [world.area_id],
+        "plan_id": [world.plan_id],
+        "goal_id": [world.goal_id],
+        "indicator_id": [world.indicator_id],
+        "rule_id": [world.rule_id],
+        "membership_id": [world.membership_id],
     }
     choices = {}
     for name, converter in rule._converters.items():

@@ -1,0 +1,1 @@
+"""Area monitoring for SSP local boards: anonymised, frozen, disclosure-controlled."""
