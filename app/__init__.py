@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_settings(overrides, instance_path))
     register_extensions(app)
     register_blueprints(app)
+    register_feeds()
     register_web_layer(app)
     register_commands(app)
     return app
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         assessment_endpoints,  # noqa: F401  (adds the assessment routes to the API)
         case_endpoints,  # noqa: F401  (adds the case routes to the API)
         concern_endpoints,  # noqa: F401  (adds POST /concerns to the API)
+        monitoring_endpoints,  # noqa: F401  (adds the monitoring releases to the API)
     )
     from app.api.views import blueprint as api
     from app.assessments.form_views import blueprint as assessment_form
@@ -95,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
     from app.meetings.views import blueprint as meetings
     from app.monitoring.area_views import blueprint as monitoring_admin
     from app.monitoring.board_views import blueprint as board
+    from app.monitoring.effect_views import blueprint as effects
+    from app.monitoring.export_views import blueprint as monitoring_exports
     from app.monitoring.indicator_views import blueprint as indicators
     from app.monitoring.plan_views import blueprint as plans
     from app.monitoring.release_views import blueprint as releases
@@ -117,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
         actions,
         meetings,
         board,
+        effects,
+        monitoring_exports,
         plans,
         releases,
         monitoring_admin,
@@ -128,6 +134,16 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
+
+
+def register_feeds() -> None:
+    """Hand monitoring its plain-data providers; it never imports cases or meetings."""
+    from app.cases.monitoring_feed import register_feeds as register_case_feeds
+    from app.meetings.effect_feed import effect_facts
+    from app.monitoring.feeds import FEEDS
+
+    register_case_feeds()
+    FEEDS.effect_facts = effect_facts
 
 
 def register_web_layer(app: Flask) -> None:

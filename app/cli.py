@@ -12,6 +12,7 @@ def register_cli(app: Flask) -> None:
     from app.crypto.cli import keys_cli
     from app.demo.cli import demo_code_command, seed_demo_command
     from app.mail.cli import mail_cli
+    from app.monitoring.cli import monitoring_cli
     from app.privacy.cli import privacy_cli
 
     for command in (
@@ -20,6 +21,7 @@ def register_cli(app: Flask) -> None:
         users_cli,
         keys_cli,
         mail_cli,
+        monitoring_cli,
         reminders_cli,
         instrument_cli,
         privacy_cli,

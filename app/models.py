@@ -24,6 +24,17 @@ from app.cases.models import (
 )
 from app.crypto.models import KeyCheck
 from app.mail.models import OutboxMessage
+from app.meetings.models import (
+    Action,
+    ActionCheck,
+    ActionType,
+    AgendaItem,
+    MeasureRule,
+    Meeting,
+    MeetingMember,
+    MeetingSchedule,
+    Recommendation,
+)
 from app.monitoring.models import (
     ActionPlan,
     AreaClassification,
@@ -39,17 +50,6 @@ from app.monitoring.models import (
     Release,
     ReleaseCell,
     ReleaseUnit,
-)
-from app.meetings.models import (
-    Action,
-    ActionCheck,
-    ActionType,
-    AgendaItem,
-    MeasureRule,
-    Meeting,
-    MeetingMember,
-    MeetingSchedule,
-    Recommendation,
 )
 
 __all__ = [

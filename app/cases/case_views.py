@@ -7,11 +7,12 @@ import datetime as dt
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from app.audit.services import record_independently
 from app.auth.policy import requires
-from app.cases import case_services, queries
+from app.cases import case_services, filter_cache, queries
 from app.cases.case_forms import (
     CaseEditForm,
     CaseFilterForm,
@@ -20,6 +21,7 @@ from app.cases.case_forms import (
     optional_int,
     tri_state_value,
 )
+from app.cases.list_html import case_rows
 from app.cases.policy import PURPOSE_HINT, PurposeRequired, can_edit_case, load_case_or_deny
 from app.cases.workflow import CLOSE_REASON_LABELS, STATUS_LABELS, Status
 from app.core.errors import DomainError
@@ -100,7 +102,7 @@ def list_rows(page: queries.CasePage) -> list[tuple]:
     return rows
 
 
-def filter_choices(form: CaseFilterForm) -> None:
+def filter_choices(form: CaseFilterForm, options: dict) -> None:
     everything = [SelectChoice("", _("All"))]
     # Plain strings: each lazy label would be translated again for every option rendered.
     for select_field in (form.status, form.age_band):
@@ -113,7 +115,6 @@ def filter_choices(form: CaseFilterForm) -> None:
         form.category_id,
     ):
         select_field.widget = QuickSelect()  # same HTML, a fraction of the time per option
-    options = queries.filter_options(db.session, queries.locale_code())
     for select_field, kind in (
         (form.area_id, "area"),
         (form.district_id, "district"),
@@ -140,18 +141,34 @@ def criteria_from(form: CaseFilterForm) -> queries.CaseFilter:
 @requires("cases.list")
 def index():
     form = CaseFilterForm(request.args)
-    filter_choices(form)
+    locale = queries.locale_code()
+    options_key, options = filter_cache.options(
+        locale, lambda: queries.filter_options(db.session, locale)
+    )
+    filter_choices(form, options)
     page = None
-    if form.validate():
+    valid = form.validate()
+    if valid:
         page = queries.list_cases(
             db.session, current_actor(), criteria_from(form), page=form.page.data or 1
         )
     query_args = {k: v for k, v in request.args.items() if k != "page"}
+    picked = tuple(sorted(query_args.items()))
+
+    def render_filters() -> str:
+        return render_template("cases/_filters.html", form=form)
+
+    filters = (
+        filter_cache.rendered(options_key, picked, render_filters)
+        if valid
+        else Markup(render_filters())  # nosec B704  # noqa: S704 - our own template
+    )
     return render_template(
         "cases/list.html",
+        filters=filters,
         form=form,
         page=page,
-        rows=list_rows(page) if page else [],
+        rows_html=case_rows(list_rows(page)) if page else "",
         query_args=query_args,
     )
 

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.cases.models import Concern, Person
+from app.cases.models import Concern, ConcernCategory, Person
 from app.crypto.keyring import keyring_for
-from app.monitoring.rollups import ConcernFact, add_facts, age_band, rebuild
+from app.monitoring.feeds import FEEDS, CategoryLabel
+from app.monitoring.rollups import ConcernFact, add_facts, age_band
 
 RECORDED = "recorded"  # only concerns taken in by the coordinator count
 
@@ -78,8 +79,11 @@ def all_facts(session: Session, batch_size: int = 2_000) -> Iterator[ConcernFact
             persons.clear()
 
 
-def rebuild_rollups(session: Session) -> int:
-    return rebuild(session, all_facts(session))
+def category_labels(session: Session) -> list[CategoryLabel]:
+    rows = session.scalars(select(ConcernCategory).order_by(ConcernCategory.position))
+    return [CategoryLabel(row.key, row.label_da, row.label_en) for row in rows]
 
 
-__all__ = ["count_concern", "rebuild_rollups", "person_key"]
+def register_feeds() -> None:
+    FEEDS.concern_facts = all_facts
+    FEEDS.category_labels = category_labels

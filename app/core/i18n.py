@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from babel.dates import tokenize_pattern
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
@@ -14,6 +14,8 @@ LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
 def select_locale() -> str:
     supported = current_app.config["TIDLIG_LOCALES"]
+    if not has_request_context():  # a command line job: the municipality's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
     chosen = session.get("locale")

@@ -6,6 +6,7 @@ application context and two apps in one process never share keys.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -46,12 +47,20 @@ def normalise_for_index(value: str) -> str:
     return " ".join(folded.split())
 
 
+DECRYPTED_KEPT = 20_000
+
+
 class KeyRing:
     def __init__(self, data_keys: str, index_key: str, audit_key: str) -> None:
         self._fernets = parse_fernet_keys(data_keys)
         self._multi = MultiFernet(self._fernets)
         self._index_key = index_key.encode()
         self.audit_key = audit_key.encode()
+        # A stored token never changes its plaintext, so a decryption can be kept. Only
+        # plaintexts this process has just decrypted are kept, by the process that holds
+        # the keys to decrypt every one of them anyway; lists of names (the case list, an
+        # agenda) then cost one decryption per name, not one per page view.
+        self._decrypt_known = functools.lru_cache(maxsize=DECRYPTED_KEPT)(self._decrypt)
 
     @property
     def key_count(self) -> int:
@@ -61,6 +70,9 @@ class KeyRing:
         return self._multi.encrypt(plaintext.encode("utf-8")).decode("ascii")
 
     def decrypt(self, token: str) -> str:
+        return self._decrypt_known(token)
+
+    def _decrypt(self, token: str) -> str:
         try:
             return self._multi.decrypt(token.encode("ascii")).decode("utf-8")
         except (InvalidToken, UnicodeError, ValueError) as exc:

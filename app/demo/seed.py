@@ -25,6 +25,7 @@ from app.demo.areas import load_demo_areas
 from app.demo.assessments import add_demo_assessments
 from app.demo.concerns import add_demo_concerns
 from app.demo.meetings import add_demo_meetings
+from app.demo.monitoring import seed_demo_monitoring
 from app.demo.names import BOYS, GIRLS, SURNAMES
 
 DEMO_DOMAIN = "demo.tidlig.dk"
@@ -130,6 +131,7 @@ def seed_demo(session: Session, keyring: KeyRing, seed: int = 2026) -> list[Demo
     add_demo_assessments(
         session, rng, users.get(Role.COORDINATOR.value), dt.date.today(), CANARY["first_name"]
     )
+    seed_demo_monitoring(session, rng, dt.date.today(), users.get(Role.BOARD.value))
     record(session, actor, "demo.seed", object_type="database", details={"seed": seed})
     return logins
 

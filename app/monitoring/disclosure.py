@@ -23,10 +23,6 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
-
 Key = Hashable
 
 SHOWN = "shown"
@@ -108,9 +104,11 @@ def primary_suppression(values: Mapping[Key, int], k: int) -> set[Key]:
     return {key for key, value in values.items() if is_sensitive(value, k)}
 
 
-def _choose_partner(line: Line, values: Mapping[Key, int], hidden: set[Key]) -> Key | None:
+def _choose_partner(
+    line: Line, values: Mapping[Key, int], hidden: set[Key], known: set[Key]
+) -> Key | None:
     """The cell that costs least to hide: the smallest non-zero part, else the total."""
-    candidates = [key for key in line.keys() if key not in hidden]
+    candidates = [key for key in line.keys() if key not in hidden and key not in known]
     if not candidates:
         return None
     nonzero = [key for key in candidates if values[key] > 0]
@@ -120,9 +118,15 @@ def _choose_partner(line: Line, values: Mapping[Key, int], hidden: set[Key]) -> 
 
 
 def complementary_suppression(
-    values: Mapping[Key, int], lines: Iterable[Line], hidden: set[Key]
+    values: Mapping[Key, int],
+    lines: Iterable[Line],
+    hidden: set[Key],
+    known: set[Key] = frozenset(),
 ) -> set[Key]:
-    """Hide more cells until no line has exactly one hidden cell. Returns the new set."""
+    """Hide more cells until no line has exactly one hidden cell. Returns the new set.
+
+    `known` cells a reader can work out elsewhere: hiding them protects nothing.
+    """
     hidden = set(hidden)
     lines = list(lines)
     by_key: dict[Key, list[Line]] = defaultdict(list)
@@ -135,12 +139,53 @@ def complementary_suppression(
         inside = [key for key in line.keys() if key in hidden]
         if len(inside) != 1:
             continue
-        partner = _choose_partner(line, values, hidden)
+        partner = _choose_partner(line, values, hidden, known)
         if partner is None:
             continue
         hidden.add(partner)
         queue.extend(by_key[partner])
     return hidden
+
+
+def difference_violations(
+    values: Mapping[Key, int],
+    lines: Iterable[Line],
+    nested: Iterable[tuple[Key, Key]],
+    hidden: set[Key],
+    known: set[Key],
+    k: int,
+) -> set[Key]:
+    """Cells to hide because two shown figures would differ by 0 < d < k (SB-D1.1).
+
+    In a line with a shown total, the hidden parts together are the total minus the shown
+    parts: their sum must not be small. Of two shown cells counting nested sets of
+    records (one category within all concerns), the difference must not be small.
+    """
+    more: set[Key] = set()
+    for line in lines:
+        if line.total in hidden:
+            continue
+        inside = [part for part in line.parts if part in hidden]
+        if inside and is_sensitive(sum(values[part] for part in inside), k):
+            partner = _choose_partner(line, values, hidden | more, known)
+            if partner is not None:
+                more.add(partner)
+    for small, large in nested:
+        if small in hidden or large in hidden or small in more or large in more:
+            continue
+        if is_sensitive(values[large] - values[small], k):
+            more.add(large if small in known else small)
+    return more - known
+
+
+def _settle(values, lines, nested, hidden: set[Key], known: set[Key], k: int) -> set[Key]:
+    """Complementary suppression and the difference rules, until neither hides more."""
+    while True:
+        hidden = complementary_suppression(values, lines, hidden, known)
+        more = difference_violations(values, lines, nested, hidden, known, k) - hidden
+        if not more:
+            return hidden
+        hidden |= more
 
 
 def _components(
@@ -172,17 +217,36 @@ def _components(
     return [(keys, group_relations[root]) for root, keys in groups.items()]
 
 
-def feasible_intervals(
+@dataclass
+class _System:
+    """The LP of one group of linked hidden cells: shown cells are constants."""
+
+    keys: list[Key]
+    a_eq: object  # scipy.sparse.csr_matrix | None
+    b_eq: list[float]
+    a_ub: object
+    b_ub: list[float]
+
+    def optimum(self, weights: Mapping[Key, float]):
+        import numpy as np
+
+        objective = np.zeros(len(self.keys))
+        index = {key: position for position, key in enumerate(self.keys)}
+        for key, weight in weights.items():
+            objective[index[key]] = weight
+        return _optimum(objective, self.a_ub, self.b_ub, self.a_eq, self.b_eq)
+
+
+def _systems(
     values: Mapping[Key, int],
     relations: list[Line | Inequality],
     hidden: set[Key],
     targets: set[Key] | None = None,
-) -> dict[Key, tuple[float, float]]:
-    """The least and greatest value hidden cells (`targets`, default all) can take."""
-    intervals: dict[Key, tuple[float, float]] = {}
+) -> list[_System]:
+    """One LP per group of linked hidden cells that holds a target (default: every group)."""
+    systems = []
     for keys, group in _components(relations, hidden):
-        wanted = [key for key in keys if targets is None or key in targets]
-        if not wanted:
+        if targets is not None and not any(key in targets for key in keys):
             continue
         index = {key: position for position, key in enumerate(keys)}
         eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
@@ -200,18 +264,33 @@ def feasible_intervals(
             else:
                 ub_rows.append(row)
                 ub_rhs.append(-constant)
-        a_eq = _sparse(eq_rows, len(keys))
-        a_ub = _sparse(ub_rows, len(keys))
-        for key in wanted:
-            objective = np.zeros(len(keys))
-            objective[index[key]] = 1.0
-            low = _optimum(objective, a_ub, ub_rhs, a_eq, eq_rhs)
-            high = _optimum(-objective, a_ub, ub_rhs, a_eq, eq_rhs)
+        systems.append(
+            _System(keys, _sparse(eq_rows, len(keys)), eq_rhs, _sparse(ub_rows, len(keys)), ub_rhs)
+        )
+    return systems
+
+
+def feasible_intervals(
+    values: Mapping[Key, int],
+    relations: list[Line | Inequality],
+    hidden: set[Key],
+    targets: set[Key] | None = None,
+) -> dict[Key, tuple[float, float]]:
+    """The least and greatest value hidden cells (`targets`, default all) can take."""
+    intervals: dict[Key, tuple[float, float]] = {}
+    for system in _systems(values, relations, hidden, targets):
+        for key in system.keys:
+            if targets is not None and key not in targets:
+                continue
+            low, _ = system.optimum({key: 1.0})
+            high, _ = system.optimum({key: -1.0})
             intervals[key] = (low, -high if high is not None else float("inf"))
     return intervals
 
 
-def _sparse(rows: list[dict[int, float]], width: int) -> csr_matrix | None:
+def _sparse(rows: list[dict[int, float]], width: int):
+    from scipy.sparse import csr_matrix  # imported when auditing, not when reading releases
+
     if not rows:
         return None
     data, row_index, column_index = [], [], []
@@ -224,7 +303,9 @@ def _sparse(rows: list[dict[int, float]], width: int) -> csr_matrix | None:
     return csr_matrix((data, (row_index, column_index)), shape=(len(rows), width))
 
 
-def _optimum(objective, a_ub, b_ub, a_eq, b_eq) -> float | None:
+def _optimum(objective, a_ub, b_ub, a_eq, b_eq):
+    from scipy.optimize import linprog
+
     result = linprog(
         objective,
         A_ub=a_ub,
@@ -232,13 +313,13 @@ def _optimum(objective, a_ub, b_ub, a_eq, b_eq) -> float | None:
         A_eq=a_eq,
         b_eq=b_eq if a_eq is not None else None,
         bounds=(0, None),
-        method="highs",
+        method="highs-ds",
     )
     if result.status == 3:  # unbounded: no finite extreme
-        return None
+        return None, None
     if result.status != 0:
         raise DisclosureError(f"the audit could not solve its LP: {result.message}")
-    return float(result.fun)
+    return float(result.fun), result.x
 
 
 def audit(
@@ -251,17 +332,30 @@ def audit(
     """Sensitive hidden cells an attacker could pin down to fewer than k values, none 0.
 
     `sensitive` defaults to every hidden cell with 0 < n < k; a large cell hidden only to
-    protect another may be narrowed, since its value points at no one.
+    protect another may be narrowed, since its value points at no one. Instead of two LPs
+    per cell, one LP minimises the sum of the cells still in doubt: every cell that is 0 in
+    its solution can be 0, and passes. Only the rest get LPs of their own.
     """
     if sensitive is None:
         sensitive = {key for key in hidden if is_sensitive(values[key], k)}
     failures = []
-    for key, (low, high) in feasible_intervals(values, relations, hidden, sensitive).items():
-        if low <= _EPSILON:
-            continue
-        if high - low >= k - _EPSILON:
-            continue
-        failures.append(AuditFailure(key, low, high))
+    for system in _systems(values, relations, hidden, sensitive):
+        doubtful = [key for key in system.keys if key in sensitive]
+        while doubtful:
+            _, solution = system.optimum({key: 1.0 for key in doubtful})
+            position = {key: i for i, key in enumerate(system.keys)}
+            can_be_zero = {key for key in doubtful if solution[position[key]] <= _EPSILON}
+            if not can_be_zero:
+                break
+            doubtful = [key for key in doubtful if key not in can_be_zero]
+        for key in doubtful:
+            low, _ = system.optimum({key: 1.0})
+            if low <= _EPSILON:
+                continue
+            high, _ = system.optimum({key: -1.0})
+            upper = -high if high is not None else float("inf")
+            if upper - low < k - _EPSILON:
+                failures.append(AuditFailure(key, low, upper))
     return failures
 
 
@@ -272,48 +366,81 @@ def protect(
     *,
     inequalities: Iterable[Inequality] = (),
     also_hide: Iterable[Key] = (),
+    hide_unaudited: Iterable[Key] = (),
+    known: Iterable[Key] = (),
+    nested: Iterable[tuple[Key, Key]] = (),
     max_rounds: int = 100,
 ) -> Protection:
     """Decide which cells are shown; raise DisclosureError if no safe pattern is found.
 
     `also_hide` are cells the caller must hide for reasons outside this release (a
     difference against an earlier release); they are protected like primary cells.
+    `hide_unaudited` are hidden with their complements, but not audited: a breakdown
+    where nearly everyone has one value (SB-D1.5) is no small number to bound.
+    `known` are cells a reader can already work out from earlier releases: the audit
+    treats them as published. `nested` are (smaller, larger) pairs of cells whose records
+    are a subset of one another's (see `difference_violations`).
     """
     k = checked_k(k)
+    known = set(known)
     lines = [line for line in lines if len(line.parts) > 0]
     relations: list[Line | Inequality] = [*lines, *inequalities]
-    primary = primary_suppression(values, k)
-    sensitive = primary | set(also_hide)
-    hidden = complementary_suppression(values, lines, sensitive)
+    primary = primary_suppression(values, k) - known
+    sensitive = primary | (set(also_hide) - known)
+    nested = list(nested)
+    hidden = _settle(values, lines, nested, sensitive | (set(hide_unaudited) - known), known, k)
+    # Hiding more only widens what a reader can not pin down: a cell that passed once
+    # passes for good, so later rounds audit only the cells that failed.
+    doubtful = sensitive
     for round_number in range(1, max_rounds + 1):
-        failures = audit(values, relations, hidden, k, sensitive)
+        failures = audit(values, relations, hidden - known, k, doubtful)
         if not failures:
             status = {
                 key: PRIMARY if key in primary else SECONDARY if key in hidden else SHOWN
                 for key in values
             }
             return Protection(status, rounds=round_number, audited_cells=len(hidden))
+        doubtful = {failure.key for failure in failures}
         for failure in failures:
-            hidden |= _widen(failure.key, values, relations, hidden)
-        hidden = complementary_suppression(values, lines, hidden)
+            hidden |= _widen(failure.key, values, relations, hidden | known)
+        hidden = _settle(values, lines, nested, hidden, known, k)
     raise DisclosureError("no safe suppression pattern was found")
 
 
 def _widen(
     key: Key, values: Mapping[Key, int], relations: list[Line | Inequality], hidden: set[Key]
 ) -> set[Key]:
-    """Hide the smallest shown non-zero cell that shares a relation with a failing cell."""
-    neighbours = {
-        other
-        for relation in relations
-        if key in relation.keys()
-        for other in relation.keys()
-        if other not in hidden
-    }
-    if not neighbours:
-        return set()
-    nonzero = [other for other in neighbours if values[other] > 0] or list(neighbours)
-    return {min(nonzero, key=lambda other: (values[other], str(other)))}
+    """Hide the smallest shown cell nearest to a failing cell, through hidden cells.
+
+    First the relations of the cell itself; when all their cells are hidden already, the
+    relations of those hidden cells, and so on: every round hides at least one more cell
+    until the failing cell is ambiguous (with everything hidden, every cell can be 0).
+    """
+    by_key: dict[Key, list[Line | Inequality]] = defaultdict(list)
+    for relation in relations:
+        for member in relation.keys():
+            by_key[member].append(relation)
+    frontier, visited = {key}, {key}
+    while frontier:
+        shown = {
+            other
+            for cell in frontier
+            for relation in by_key[cell]
+            for other in relation.keys()
+            if other not in hidden
+        }
+        if shown:
+            nonzero = [other for other in shown if values[other] > 0] or list(shown)
+            return {min(nonzero, key=lambda other: (values[other], str(other)))}
+        frontier = {
+            other
+            for cell in frontier
+            for relation in by_key[cell]
+            for other in relation.keys()
+            if other not in visited
+        }
+        visited |= frontier
+    return set()
 
 
 def share_allowed(denominator: int | None, k: int) -> bool:

@@ -73,6 +73,14 @@ PERSONAL_FIELDS: dict[str, PersonalField] = {
     "person_search_tokens.token_hash": child(
         "keyed hashes of name words and birth date", encrypted=False
     ),
+    "monitoring_person_marks.person_key": PersonalField(
+        "children and young people",
+        "keyed hash of a person in a count's cell, to count distinct young people "
+        "(pseudonymous; never shown, never read by a board route)",
+        "SSP area statistics for the local boards (aggregates only)",
+        CASE_RETENTION,
+        False,
+    ),
     "concerns.place": child("place of an incident"),
     "concerns.narrative": child("description of an incident (criminal-offence data, art. 10)"),
     "concerns.legal_basis_note": child("legal basis for sharing"),

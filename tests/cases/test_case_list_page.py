@@ -63,7 +63,7 @@ def test_a_row_shows_name_age_status_and_dates_and_marks_overdue(app, client, db
     opened = late.opened_at.astimezone(zone).date()
     assert f">{opened.month}/{opened.day}/{opened.year % 100:02d}<" in row
     assert "overdue" not in row_of(html, closed.id)  # closed cases are never overdue
-    assert '<td data-title="Next review"> — </td>' in row_of(html, unplanned.id)
+    assert '<td data-title="Next review">—</td>' in row_of(html, unplanned.id)
 
 
 def test_the_chosen_filters_stay_selected(app, client, db_session):

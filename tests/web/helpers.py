@@ -263,6 +263,7 @@ def parameter_values(app, rule, world: World) -> list[dict]:
         "indicator_id": [world.indicator_id],
         "rule_id": [world.rule_id],
         "membership_id": [world.membership_id],
+        "unit_code": ["W1"],
     }
     choices = {}
     for name, converter in rule._converters.items():

@@ -223,7 +223,8 @@ def test_post_only_routes_answer_get_with_405_and_change_nothing(app, client, db
     values = {"user_id": victim.id, "action": "deactivate", "token_id": 1, "session_id": 1,
               "case_id": 1, "meeting_id": 1, "item_id": 1, "action_id": 1,
               "recommendation_id": 1, "person_id": 1, "request_id": 1,
-              "invitation": "inv_x"}
+              "invitation": "inv_x", "plan_id": 1, "goal_id": 1, "rule_id": 1,
+              "indicator_id": 1, "release_id": 1, "area_id": 1, "district_id": 1}
     for rule in post_only:
         path = adapter.build(rule.endpoint, {k: values[k] for k in rule.arguments})
         response = client.get(path)

@@ -8,6 +8,7 @@ once per form), so the function-scoped fixtures are not shared across unrelated 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from app.auth.accounts import RESET, issue_link_token
 from app.auth.models import ApiToken, Organisation, User
 from app.auth.roles import Role
 from app.core.forms import clean_text
+from app.monitoring.periods import last_complete
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user
 from tests.support import extract_csrf, login
 from tests.web.helpers import TEST_ACTOR, new_client
@@ -150,11 +152,29 @@ FORMS = {
     ),
     "judgement": FormSpec("/cases/{case}/judgements", ("worry", "level", "reasons"),
                           "coordinator", "/cases/{case}"),
+    # Area monitoring: the administrator's settings and indicators, the coordinator's
+    # release and a board's action plan.
+    "disclosure settings": FormSpec("/monitoring/admin/settings", ("k", "min_population"),
+                                    "admin"),
+    "indicator definition": FormSpec(
+        "/monitoring/indicators/new",
+        ("key", "name_da", "name_en", "definition_da", "definition_en", "source", "unit",
+         "higher_is_worse"),
+        "admin",
+    ),
+    "release": FormSpec("/monitoring/releases/publish", ("period",), "coordinator",
+                        "/monitoring/releases/"),
+    "action plan": FormSpec(
+        "/monitoring/plans/new",
+        ("district_id", "title", "first_year", "last_year", "description", "focus_areas"),
+        "coordinator",
+    ),
 }
 # The newer forms get fewer examples each: the suite runs twice in CI, on two cores.
 FEWER_EXAMPLES = {"concern", "person correction", "plan meeting", "meeting schedule",
                   "add to agenda", "attendance", "recommendation", "assessment request",
-                  "assessment correction", "judgement"}
+                  "assessment correction", "judgement", "disclosure settings",
+                  "indicator definition", "release", "action plan"}
 
 
 def meeting_world(db_session, organisation) -> dict[str, int]:
@@ -177,7 +197,8 @@ def meeting_world(db_session, organisation) -> dict[str, int]:
     assert db_session.get(Area, area.id) is not None
     return {"meeting": meeting.id, "item": meeting.items[0].id, "person": case.person_id,
             "case": case.id, "area": area.id, "organisation": organisation.id,
-            "request": answered.request.id}
+            "request": answered.request.id, "district": _district.id,
+            "area_code": area.code}
 
 
 def prepare(app, db_session, spec: FormSpec) -> tuple[Ctx, str]:
@@ -200,6 +221,21 @@ def prepare(app, db_session, spec: FormSpec) -> tuple[Ctx, str]:
         "type": lambda: "club",
         "is_section_115_party": lambda: "y",
         "locale": lambda: "en",
+        "k": lambda: "5",
+        "min_population": lambda: "200",
+        "key": lambda: f"fuzz_{next(counter)}",
+        "name_da": lambda: "Skolefravær",
+        "name_en": lambda: "School absence",
+        "definition_da": lambda: "Andel elever med over 10 % fravær.",
+        "definition_en": lambda: "Share of pupils absent more than 10 %.",
+        "source": lambda: "Skoleforvaltningen",
+        "unit": lambda: "share",
+        "higher_is_worse": lambda: "y",
+        "period": lambda: last_complete("quarter", dt.date.today()).label,
+        "title": lambda: f"Handleplan {next(counter)}",
+        "first_year": lambda: "2027",
+        "last_year": lambda: "2028",
+        "description": lambda: "Fritidstilbud i området.",
     }
     if spec.actor in ("admin", "coordinator"):
         actor = make_user(db_session, spec.actor, organisation=organisation)
@@ -253,6 +289,8 @@ def meeting_form_values(ids: dict[str, int], counter) -> dict[str, Callable[[], 
         "duration_minutes": lambda: "60",
         "location": lambda: "Rådhuset",
         "case_id": lambda: str(ids["case"]),
+        "district_id": lambda: str(ids["district"]),
+        "focus_areas": lambda: str(ids["area_code"]),
         "present": lambda: "1",
         "text": lambda: "Bekymringssamtale.",
         "next_review_on": later(14),
