@@ -70,7 +70,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             hide_parameters=True,
-            poolclass=None,
+            poolclass=NullPool if ":memory:" not in url else None,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         configure_sqlite(engine)
