@@ -26,6 +26,7 @@ Cells = Mapping[Key, int | None]  # None: hidden
 class Earlier:
     period: Period
     cells: Cells
+    latest: bool = True  # the newest version of its period (older ones count only in pairs)
 
 
 @dataclass
@@ -36,13 +37,16 @@ class HistoryConstraints:
 
 def earlier_releases(session: Session, period: Period) -> list[Earlier]:
     """Every earlier release (all versions) whose period contains or lies inside `period`."""
-    found = []
+    found: list[Earlier] = []
     for release in session.scalars(select(Release).order_by(Release.id)):
         other = parse_period(release.label)
         if not (other.contains(period) or period.contains(other)):
             continue
         rows = session.scalars(select(ReleaseCell).where(ReleaseCell.release_id == release.id))
         cells = {(c.measure, c.unit_code, c.category, c.age_band, c.gender): c.value for c in rows}
+        for older in found:
+            if older.period == other:
+                older.latest = False
         found.append(Earlier(other, cells))
     return found
 
@@ -63,15 +67,16 @@ def constraints(
             old = release.cells.get(key)
             if old is not None and is_sensitive(abs(value - old), k):
                 result.hide.add(key)
+    current = [e for e in earlier if e.latest]
     for kind in ("quarter", "half"):
-        parts = [e for e in earlier if e.period.kind == kind and e.period != period]
+        parts = [e for e in current if e.period.kind == kind and e.period != period]
         inside = [e for e in parts if period.contains(e.period)]
         if inside:
             _against_parts(period, values, inside, k, result)
-    for container in [e for e in earlier if e.period != period and e.period.contains(period)]:
+    for container in [e for e in current if e.period != period and e.period.contains(period)]:
         siblings = [
             e
-            for e in earlier
+            for e in current
             if e.period.kind == period.kind
             and e.period != period
             and container.period.contains(e.period)

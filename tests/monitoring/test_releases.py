@@ -104,6 +104,8 @@ def test_consecutive_quarters_and_their_year_reveal_no_small_difference(db_sessi
     rng = random.Random(7)
     count(db_session, random_facts(rng, areas, dt.date(2025, 1, 1), 365, 260))
     quarters = [publish(db_session, f"2025-Q{n}") for n in range(1, 5)]
+    count(db_session, random_facts(rng, areas, dt.date(2025, 4, 1), 90, 12))  # late concerns
+    quarters.append(publish(db_session, "2025-Q2"))  # a second version: the year uses it
     year = publish(db_session, "2025")
     half = publish(db_session, "2025-H1")
     releases = [*quarters, year, half]
