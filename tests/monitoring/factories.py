@@ -11,7 +11,8 @@ from app.areas.models import Area, District
 from app.monitoring.models import ALL, Release, ReleaseCell, ReleaseUnit
 from app.monitoring.periods import parse_period
 
-PARISHES = Path(__file__).resolve().parents[2].parent / "shared" / "geo" / "odense-parishes.geojson"
+# The demo's copy of ../shared/geo/odense-parishes.geojson: a clean clone has it too.
+PARISHES = Path(__file__).resolve().parents[2] / "app" / "demo" / "data" / "odense-parishes.geojson"
 
 # A small square near Odense (lon, lat), for tests that need a shape but not a real one.
 SQUARE = {"type": "Polygon", "coordinates": [[[10.3, 55.3], [10.31, 55.3], [10.31, 55.31],
