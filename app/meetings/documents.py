@@ -7,17 +7,10 @@ DejaVu Sans, which the system packages provide (see .ci/run).
 
 from __future__ import annotations
 
-import logging
-import warnings
-
 from flask import render_template
 
+from app.core.pdf import html_to_pdf
 from app.meetings.minutes import VERSION_LABELS, MeetingDocument
-
-# Progress lines for every page, and fontTools' subsetting chatter, would swamp the logs.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 PRINT_CSS = """
 @page {
@@ -47,42 +40,10 @@ dd::after { content: "\\A"; white-space: pre; }
 """
 
 
-def _weasyprint():
-    """Imported on first use: it loads Pango, which only the PDF downloads need."""
-    with warnings.catch_warnings():
-        # Raised at import on systems without libharfbuzz-subset; fontTools subsets instead.
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint
-
-    return weasyprint
-
-
-def _no_network_fetcher(weasyprint):
-    """A fetcher that refuses every URL (WeasyPrint then renders without the resource)."""
-    base = getattr(getattr(weasyprint, "urls", None), "URLFetcher", None)
-    if base is None:  # WeasyPrint before the URLFetcher class took a plain function
-
-        def refuse(url, timeout=10, ssl_context=None):
-            raise ValueError("Tidlig documents fetch nothing")
-
-        return refuse
-
-    class NoNetwork(base):
-        def fetch(self, url, headers=None):
-            raise ValueError("Tidlig documents fetch nothing")
-
-    return NoNetwork(allowed_protocols=())
-
-
 def render_pdf(doc: MeetingDocument) -> bytes:
     """The PDF of an agenda or minutes, in the language of the current request."""
     html = render_template("meeting_docs/print.html", doc=doc, version_labels=VERSION_LABELS)
-    weasyprint = _weasyprint()
-    fetcher = _no_network_fetcher(weasyprint)
-    stylesheet = weasyprint.CSS(string=PRINT_CSS, url_fetcher=fetcher)
-    return weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
-        stylesheets=[stylesheet]
-    )
+    return html_to_pdf(html, PRINT_CSS)
 
 
 def pdf_filename(doc: MeetingDocument) -> str:

@@ -7,9 +7,7 @@ note on what "<k" and "–" mean. WeasyPrint renders it without ever going on th
 
 from __future__ import annotations
 
-import logging
 import re
-import warnings
 from dataclasses import dataclass
 
 from flask import render_template
@@ -18,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.audit.actor import Actor
+from app.core.pdf import html_to_pdf
 from app.monitoring.exports import (
     Published,
     ScopedRelease,
@@ -35,11 +34,6 @@ from app.monitoring.release_reader import (
     figures,
     series,
 )
-
-# Progress lines for every page and fontTools' subsetting chatter would swamp the logs.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 TREND_LENGTH = 8
 SAFE_CODE = re.compile(r"[^A-Za-z0-9_-]")
@@ -138,33 +132,6 @@ def profile_filename(profile: AreaProfile) -> str:
     return f"tidlig-{release.label}-v{release.version}-{code}.pdf"
 
 
-def _weasyprint():
-    """Imported on first use: it loads Pango, which only the PDF downloads need."""
-    with warnings.catch_warnings():
-        # Raised at import on systems without libharfbuzz-subset; fontTools subsets instead.
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint
-
-    return weasyprint
-
-
-def _no_network_fetcher(weasyprint):
-    """A fetcher that refuses every URL (WeasyPrint then renders without the resource)."""
-    base = getattr(getattr(weasyprint, "urls", None), "URLFetcher", None)
-    if base is None:  # WeasyPrint before the URLFetcher class took a plain function
-
-        def refuse(url, timeout=10, ssl_context=None):
-            raise ValueError("Tidlig documents fetch nothing")
-
-        return refuse
-
-    class NoNetwork(base):
-        def fetch(self, url, headers=None):
-            raise ValueError("Tidlig documents fetch nothing")
-
-    return NoNetwork(allowed_protocols=())
-
-
 def rate_label(shown: Published) -> str:
     """A shown rate with one decimal in the reader's notation; nothing for a hidden one."""
     return "" if shown.rate is None else format_decimal(shown.rate, format="0.0")
@@ -175,12 +142,7 @@ def render_profile_pdf(profile: AreaProfile) -> bytes:
     html = render_template(
         "monitoring_exports/area_profile.html", profile=profile, rate_label=rate_label
     )
-    weasyprint = _weasyprint()
-    fetcher = _no_network_fetcher(weasyprint)
-    stylesheet = weasyprint.CSS(string=PRINT_CSS, url_fetcher=fetcher)
-    return weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
-        stylesheets=[stylesheet]
-    )
+    return html_to_pdf(html, PRINT_CSS)
 
 
 def export_profile(
