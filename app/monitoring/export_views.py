@@ -28,7 +28,8 @@ def _open(release_id: int) -> ScopedRelease:
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+    # `content_type`, not `mimetype`: Flask would add a second charset to "text/csv; charset=…".
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

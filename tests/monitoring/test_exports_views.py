@@ -44,6 +44,7 @@ def test_the_csv_download_is_scoped_named_for_the_period_and_audited(
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"].count("charset") == 1
     assert attachment_name(response) == "tidlig-2026-Q3-v1.csv"
     text = response.get_data().decode("utf-8-sig")
     lines = text.splitlines()
