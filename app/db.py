@@ -13,7 +13,6 @@ from flask import Flask, g, has_app_context
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -67,10 +66,11 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        # Pooled (SQLAlchemy's default QueuePool): a new SQLite connection reads the whole
+        # schema before its first statement, ~1.4 ms that every request paid when unpooled.
         engine = create_engine(
             url,
             hide_parameters=True,
-            poolclass=NullPool if ":memory:" not in url else None,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         configure_sqlite(engine)

@@ -11,13 +11,19 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from app.core.i18n import per_locale
 
-def case_rows(rows: list[tuple]) -> Markup:
-    """`rows` as made by case_views.list_rows: (id, name, age, status, review, overdue, opened)."""
-    t_case, t_name, t_age, t_status, t_review, t_opened, t_overdue = (
+column_labels = per_locale(
+    lambda: tuple(
         escape(_(label))
         for label in ("Case", "Name", "Age", "Status", "Next review", "Opened", "overdue")
     )
+)
+
+
+def case_rows(rows: list[tuple]) -> Markup:
+    """`rows` as made by case_views.list_rows: (id, name, age, status, review, overdue, opened)."""
+    t_case, t_name, t_age, t_status, t_review, t_opened, t_overdue = column_labels()
     case_url = escape(url_for("cases.index") + "/")
     statuses: dict[str, Markup] = {}
     parts = []

@@ -118,6 +118,32 @@ def _filtered(query: Select, actor: Actor, criteria: CaseFilter, today: dt.date)
     return query
 
 
+def filtered_cases(actor: Actor, criteria: CaseFilter, today: dt.date) -> Select:
+    return _filtered(visible_cases(actor), actor, criteria, today)
+
+
+def count_statement(base: Select) -> Select:
+    # count(*), not count(id): SQLite answers it from the smallest index without reading rows.
+    return base.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+
+
+def page_statement(base: Select, page: int) -> Select:
+    """The shown rows: chosen on the cases table alone (its order is an index); only then
+    are the persons joined, and only their two name columns of the shown rows decrypted."""
+    page_ids = (
+        base.with_only_columns(Case.id)
+        .order_by(*LIST_ORDER)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+    return (
+        select(*ROW_COLUMNS, Person.first_name, Person.last_name)
+        .join(Person, Person.id == Case.person_id)
+        .where(Case.id.in_(page_ids.scalar_subquery()))
+        .order_by(*LIST_ORDER)
+    )
+
+
 def list_cases(
     session: Session,
     actor: Actor,
@@ -128,28 +154,9 @@ def list_cases(
     """One page of the cases `actor` may see, soonest review first; the search is audited."""
     today = today or dt.date.today()
     page = max(1, page)
-    base = _filtered(visible_cases(actor), actor, criteria, today)
-    # count(*), not count(id): SQLite answers it from the smallest index without reading rows.
-    total = (
-        session.scalar(
-            base.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
-        )
-        or 0
-    )
-    # The page is chosen on the cases table alone (its order is an index); only then are
-    # the persons joined, and only their two name columns of the shown rows decrypted.
-    page_ids = (
-        base.with_only_columns(Case.id)
-        .order_by(*LIST_ORDER)
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    )
-    rows = session.execute(
-        select(*ROW_COLUMNS, Person.first_name, Person.last_name)
-        .join(Person, Person.id == Case.person_id)
-        .where(Case.id.in_(page_ids.scalar_subquery()))
-        .order_by(*LIST_ORDER)
-    ).all()
+    base = filtered_cases(actor, criteria, today)
+    total = session.scalar(count_statement(base)) or 0
+    rows = session.execute(page_statement(base, page)).all()
     width = len(ROW_COLUMNS)
     cases = [CaseRow(row, f"{row[width]} {row[width + 1]}") for row in rows]
     record(

@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TypeVar
 
 from babel.dates import tokenize_pattern
 from flask import current_app, has_request_context, session
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+T = TypeVar("T")
+
+
+def per_locale(build: Callable[[], T]) -> Callable[[], T]:
+    """`build()` once per language, for labels that are the same on every request in it.
+
+    A translation costs some 25 µs through Flask-Babel; a list page asking for the same
+    thirty labels on every request spent a millisecond on them.
+    """
+    built: dict[str, T] = {}
+
+    def cached() -> T:
+        from flask_babel import get_locale
+
+        locale = str(get_locale() or "")
+        found = built.get(locale)
+        if found is None:
+            found = built[locale] = build()
+        return found
+
+    return cached
 
 
 def select_locale() -> str:

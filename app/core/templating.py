@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -49,8 +49,33 @@ def can(permission: str) -> bool:
     )
 
 
-def navigation() -> list[NavItem]:
-    return [item for item in NAVIGATION if item.permission is None or can(item.permission)]
+@dataclass(frozen=True)
+class NavLink:
+    endpoint: str
+    label: str
+    url: str
+
+
+def navigation() -> tuple[NavLink, ...]:
+    """The menu of the signed-in user's role, in their language.
+
+    The same for everyone with that role and language, so it is worked out once per process:
+    asking the user proxy and the translations afresh for 18 items cost every page about
+    half a millisecond.
+    """
+    user = current_user._get_current_object() if current_user else None
+    role = user.role if user is not None and user.is_authenticated else None
+    key = (role, str(get_locale() or ""), request.script_root)
+    cache = current_app.extensions.setdefault("tidlig_navigation", {})
+    links = cache.get(key)
+    if links is None:
+        links = tuple(
+            NavLink(item.endpoint, str(item.label), url_for(item.endpoint))
+            for item in NAVIGATION
+            if item.permission is None or role_has(role, item.permission)
+        )
+        cache[key] = links
+    return links
 
 
 def role_label(role: str) -> str:

@@ -123,3 +123,26 @@ def test_the_quick_select_is_wtforms_select_html(app, chosen):
         quick = str(form.kind(class_="form-select", **{"aria-describedby": "kind-error"}))
     assert quick == expected
     assert "<script>" not in quick
+
+
+def test_labels_kept_per_language_follow_each_readers_language(app, client, db_session):
+    # Statuses, column labels and filter choices are translated once per language and kept:
+    # a reader in the other language, in the same process, must get their own.
+    danish = make_user(db_session, Role.COORDINATOR)
+    english = make_user(db_session, Role.COORDINATOR)
+    make_case(db_session, status=Status.NEW.value, commit=False)
+    db_session.commit()
+    login(client, db_session, english)
+    other = app.test_client()
+    login(other, db_session, danish)
+    assert other.submit("/language", {"locale": "da", "next": "/cases"}).status_code == 302
+
+    for _round in range(2):
+        in_english = client.get("/cases").get_data(as_text=True)
+        in_danish = other.get("/cases").get_data(as_text=True)
+        assert '<td data-title="Status">New</td>' in in_english
+        assert '<td data-title="Status">Ny</td>' in in_danish
+        assert '<option selected value="">All</option>' in in_english
+        assert '<option selected value="">Alle</option>' in in_danish
+        assert '<option value="new">New</option>' in in_english
+        assert '<option value="new">Ny</option>' in in_danish
