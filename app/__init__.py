@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app.core.i18n import select_locale
+    from app.core.web import refuse_nameless_form_fields
 
     db.init_app(app)
     attach_keyring(
@@ -43,6 +44,9 @@ def register_extensions(app: Flask) -> None:
             app.config["TIDLIG_AUDIT_KEY"],
         ),
     )
+    # Before the CSRF check, which cannot read such a form (and after an upload's own
+    # body limit, which app/monitoring/area_views.py puts first of all).
+    app.before_request(refuse_nameless_form_fields)
     csrf.init_app(app)
     babel.init_app(
         app,

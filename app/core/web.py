@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -98,6 +98,14 @@ def handle_http_error(error: HTTPException):
         else:  # the JSON answer of an /api route
             response.headers["Allow"] = allow
     return response
+
+
+def refuse_nameless_form_fields() -> None:
+    """A multipart part whose name Werkzeug cannot read (a line break inside it) becomes a
+    field named None, on which the CSRF check itself fails with a 500. No browser sends one."""
+    if request.mimetype == "multipart/form-data" and None in request.form:
+        security_event("malformed_form", "denied", endpoint=request.endpoint or "-")
+        abort(400)
 
 
 def handle_csrf_error(error: CSRFError):
