@@ -32,7 +32,7 @@ from app.monitoring.districts import import_grouping
 from app.monitoring.neighbours import neighbour_choices, set_neighbour
 from app.monitoring.populations import import_populations
 from app.monitoring.publication_units import suggested_neighbour
-from app.monitoring.uploads import MAX_UPLOAD_BYTES, UploadRejected
+from app.monitoring.uploads import MAX_UPLOAD_BYTES, UploadRejected, allow_large_bodies
 
 blueprint = Blueprint("monitoring_admin", __name__, url_prefix="/monitoring/admin")
 
@@ -50,15 +50,7 @@ UPLOAD_TITLES = {
 }
 
 
-def _raise_body_limit() -> None:
-    if request.endpoint in UPLOAD_FORMS:
-        request.max_content_length = REQUEST_LIMIT
-
-
-@blueprint.record_once
-def _first_before_request(state) -> None:
-    # CSRF protection reads the form in an app-wide hook; the limit must be raised before it.
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_body_limit)
+allow_large_bodies(blueprint, UPLOAD_FORMS, REQUEST_LIMIT)
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)

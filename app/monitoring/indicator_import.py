@@ -173,7 +173,15 @@ class _Checker:
 
 def parse_values(session: Session, data: bytes) -> list[ParsedRow]:
     """Every row of the file, or ImportRefused naming every problem."""
-    reader, order = _reader(_decode(data))
+    text = _decode(data)
+    try:
+        return _parse(session, text)
+    except csv.Error as error:  # a quote never closed, a field over csv's 128 KB limit
+        raise ImportRefused([_l("The file cannot be read as CSV.")]) from error
+
+
+def _parse(session: Session, text: str) -> list[ParsedRow]:
+    reader, order = _reader(text)
     checker, rows = _Checker(session), []
     for cells in reader:
         line = reader.line_num

@@ -6,19 +6,36 @@ import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.policy import requires
 from app.core.errors import DomainError
 from app.core.forms import Form
 from app.core.request_context import current_actor
+from app.core.web import render_error
 from app.db import db
 from app.monitoring import classification, indicators
 from app.monitoring.indicator_forms import ClassifyForm, DefinitionForm, ImportForm, RuleForm
 from app.monitoring.indicator_import import MAX_UPLOAD_BYTES, ImportRefused, import_values
 from app.monitoring.indicator_queries import classification_page, format_value, over_time
 from app.monitoring.models import ClassificationRule, IndicatorDefinition
+from app.monitoring.uploads import allow_large_bodies
 
 blueprint = Blueprint("indicators", __name__, url_prefix="/monitoring/indicators")
+
+# A values file may be up to 5 MB, above the app-wide body limit.
+allow_large_bodies(blueprint, {"indicators.import_file"}, MAX_UPLOAD_BYTES + 64 * 1024)
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    if request.endpoint != "indicators.import_file":
+        return render_error(413)
+    form = ImportForm(formdata=None)
+    form.file.errors = [_("The file is larger than 5 MB.")]
+    return _render_index(
+        import_form=form, problems=[_("The file is larger than 5 MB.")], status=413
+    )
 
 
 def _latest_year(counts: dict[str, dict[str, int]]) -> int | None:

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def allow_large_bodies(blueprint: Blueprint, endpoints: Iterable[str], limit: int) -> None:
+    """Let these upload endpoints take bodies up to `limit`, above the app-wide limit.
+
+    The CSRF check reads the form in an app-wide hook, so the limit is raised in a hook put
+    before every other one.
+    """
+    allowed = frozenset(endpoints)
+
+    def raise_limit() -> None:
+        if request.endpoint in allowed:
+            request.max_content_length = limit
+
+    @blueprint.record_once
+    def _first_of_all(state) -> None:
+        state.app.before_request_funcs.setdefault(None, []).insert(0, raise_limit)
 
 
 class UploadRejected(DomainError):
