@@ -127,19 +127,26 @@ def count_statement(base: Select) -> Select:
     return base.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
 
 
-def page_statement(base: Select, page: int) -> Select:
-    """The shown rows: chosen on the cases table alone (its order is an index); only then
-    are the persons joined, and only their two name columns of the shown rows decrypted."""
-    page_ids = (
+def page_ids_statement(base: Select, page: int) -> Select:
+    """The ids of the shown rows, chosen on the cases table alone (its order is an index)."""
+    return (
         base.with_only_columns(Case.id)
         .order_by(*LIST_ORDER)
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     )
+
+
+def rows_statement(case_ids: list[int]) -> Select:
+    """The shown rows with their persons' two name columns, the only ones decrypted.
+
+    By id, in a second statement: as a subquery, PostgreSQL hashed the whole cases table
+    to find the fifty (1-2 ms on every list); a list of ids is fifty index lookups.
+    """
     return (
         select(*ROW_COLUMNS, Person.first_name, Person.last_name)
         .join(Person, Person.id == Case.person_id)
-        .where(Case.id.in_(page_ids.scalar_subquery()))
+        .where(Case.id.in_(case_ids))
         .order_by(*LIST_ORDER)
     )
 
@@ -155,8 +162,12 @@ def list_cases(
     today = today or dt.date.today()
     page = max(1, page)
     base = filtered_cases(actor, criteria, today)
-    total = session.scalar(count_statement(base)) or 0
-    rows = session.execute(page_statement(base, page)).all()
+    case_ids = list(session.scalars(page_ids_statement(base, page)))
+    if page == 1 and len(case_ids) < PER_PAGE:
+        total = len(case_ids)  # everything is on this page: no count needed
+    else:
+        total = session.scalar(count_statement(base)) or 0
+    rows = session.execute(rows_statement(case_ids)).all() if case_ids else []
     width = len(ROW_COLUMNS)
     cases = [CaseRow(row, f"{row[width]} {row[width + 1]}") for row in rows]
     record(

@@ -112,6 +112,18 @@ def test_paging_and_the_audit_row_hold_no_names(db_session, world, monkeypatch):
     assert all("Ida" not in (r.details or "") for r in rows)
 
 
+@pytest.mark.parametrize(("per_page", "page"), [(10, 1), (5, 1), (4, 2), (2, 9)])
+def test_the_total_is_right_whether_or_not_the_page_is_full(
+    db_session, world, monkeypatch, per_page, page
+):
+    # A first page with room to spare is the whole result: its length is the total.
+    coordinator, *_ = world
+    monkeypatch.setattr(queries, "PER_PAGE", per_page)
+    found = list_cases(db_session, actor_for(coordinator), CaseFilter(), page=page, today=TODAY)
+    assert found.total == 5
+    assert len(found.cases) == max(0, min(per_page, 5 - (page - 1) * per_page))
+
+
 def test_only_the_shown_names_are_decrypted(db_session, world, monkeypatch):
     coordinator, *_ = world
     for n in range(20):
