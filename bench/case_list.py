@@ -281,6 +281,30 @@ def profile(timed, path: str) -> None:
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
+def statement_times(application, timed, path: str) -> None:
+    """p50 of each SQL statement over 100 requests of PATH: where the database time goes."""
+    from collections import defaultdict
+
+    from sqlalchemy import event
+
+    engine = application.extensions["tidlig_db"].engine
+    times: dict[str, list[float]] = defaultdict(list)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def started(conn, _cursor, _statement, _parameters, _context, _many):
+        conn.info["bench_started"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def finished(conn, _cursor, statement, _parameters, _context, _many):
+        elapsed = time.perf_counter() - conn.info.pop("bench_started")
+        times[" ".join(statement.split())[:100]].append(elapsed)
+
+    for _ in range(100):
+        timed(path)
+    for statement, runs in sorted(times.items(), key=lambda item: -sum(item[1])):
+        print(f"{len(runs):4d}x  p50 {statistics.median(runs) * 1000:6.2f} ms  {statement}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=10_000)
@@ -296,6 +320,11 @@ def main() -> None:
         "--profile",
         metavar="PATH",
         help="profile 200 requests of PATH with pyinstrument (pip install pyinstrument) instead",
+    )
+    parser.add_argument(
+        "--statements",
+        metavar="PATH",
+        help="time each SQL statement of 100 requests of PATH instead (p50 per statement)",
     )
     args = parser.parse_args()
     url = normalise_url(args.url) if args.url else f"sqlite:///{args.db}"
@@ -348,6 +377,9 @@ def main() -> None:
         timed(path)
     if args.profile:
         profile(timed, args.profile)
+        return
+    if args.statements:
+        statement_times(application, timed, args.statements)
         return
     health, listing, home, bare, layout = [], [], [], [], []
     per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
