@@ -25,7 +25,7 @@ from app.demo.areas import load_demo_areas
 from app.demo.assessments import add_demo_assessments
 from app.demo.concerns import add_demo_concerns
 from app.demo.meetings import add_demo_meetings
-from app.demo.monitoring import seed_demo_monitoring
+from app.demo.monitoring import RELEASED_QUARTERS, seed_demo_monitoring
 from app.demo.names import BOYS, GIRLS, SURNAMES
 
 DEMO_DOMAIN = "demo.tidlig.dk"
@@ -85,8 +85,14 @@ def ensure_demo_only(session: Session) -> None:
         )
 
 
-def seed_demo(session: Session, keyring: KeyRing, seed: int = 2026) -> list[DemoLogin]:
-    """Organisations, one user per role, areas in districts, and synthetic young people."""
+def seed_demo(
+    session: Session, keyring: KeyRing, seed: int = 2026, quarters: int = RELEASED_QUARTERS
+) -> list[DemoLogin]:
+    """Organisations, one user per role, areas in districts, and synthetic young people.
+
+    `quarters` published monitoring releases: fewer only where a test needs a seeded
+    installation but not the board's history (each release runs the LP disclosure audit).
+    """
     ensure_demo_only(session)
     if already_seeded(session):
         return []
@@ -131,7 +137,7 @@ def seed_demo(session: Session, keyring: KeyRing, seed: int = 2026) -> list[Demo
     add_demo_assessments(
         session, rng, users.get(Role.COORDINATOR.value), dt.date.today(), CANARY["first_name"]
     )
-    seed_demo_monitoring(session, rng, dt.date.today(), users.get(Role.BOARD.value))
+    seed_demo_monitoring(session, rng, dt.date.today(), users.get(Role.BOARD.value), quarters)
     record(session, actor, "demo.seed", object_type="database", details={"seed": seed})
     return logins
 

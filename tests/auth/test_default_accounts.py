@@ -3,6 +3,7 @@ password anyone could know. Always on a fresh SQLite file, whatever TEST_DATABAS
 
 from __future__ import annotations
 
+import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,9 @@ from app.auth.passwords import verify_password
 from app.config import project_root
 from tests.factories import DEFAULT_PASSWORD
 from tests.support import TestClient
+
+# The seeded rows are encrypted and indexed with these: a copy's app needs the same.
+KEY_SETTINGS = ("TIDLIG_DATA_KEYS", "TIDLIG_INDEX_KEY", "TIDLIG_AUDIT_KEY")
 
 
 @dataclass(frozen=True)
@@ -53,41 +57,68 @@ def _migrate(url: str) -> None:
     command.upgrade(config, "head")
 
 
-def _install(tmp_path: Path, name: str) -> Installation:
-    """`alembic upgrade head` on an empty file, then the app on it (testing mode)."""
-    directory = tmp_path / name
-    directory.mkdir()
-    url = f"sqlite:///{directory / 'tidlig.db'}"
-    _migrate(url)
+def _app(directory: Path, keys: dict | None = None):
     instance = directory / "instance"
-    app = create_app(
+    return create_app(
         {
             "TIDLIG_MODE": "testing",
-            "DATABASE_URL": url,
+            "DATABASE_URL": f"sqlite:///{directory / 'tidlig.db'}",
             "INSTANCE_PATH": str(instance),
             "TIDLIG_AUDIT_HEAD_FILE": str(instance / "audit-head.json"),
             "TIDLIG_BASE_URL": "https://localhost",
+            **(keys or {}),
         }
     )
-    return Installation(url, instance, app)
 
 
-def _seed(installation: Installation) -> None:
-    result = installation.app.test_cli_runner().invoke(args=["seed-demo"])
+def _install(tmp_path: Path, name: str, migrated: Path) -> Installation:
+    """A copy of the file `alembic upgrade head` made from empty, then the app on it."""
+    directory = tmp_path / name
+    directory.mkdir()
+    shutil.copyfile(migrated, directory / "tidlig.db")
+    return Installation(f"sqlite:///{directory / 'tidlig.db'}", directory / "instance",
+                        _app(directory))
+
+
+def _seed(installation: Installation, *options: str) -> None:
+    result = installation.app.test_cli_runner().invoke(args=["seed-demo", *options])
     assert result.exit_code == 0, result.output
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """`alembic upgrade head` on an empty file, once: each installation starts from a copy."""
+    path = tmp_path_factory.mktemp("migrated") / "tidlig.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def installations(tmp_path):
-    created = [_install(tmp_path, "first"), _install(tmp_path, "second")]
+def installation(tmp_path, migrated):
+    created = _install(tmp_path, "only", migrated)
     yield created
-    for installation in created:
-        installation.app.extensions["tidlig_db"].engine.dispose()
+    created.app.extensions["tidlig_db"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def seeded_snapshot(tmp_path_factory, migrated):
+    """One installation seeded once (~25 s); the tests below get copies of it."""
+    snapshot = _install(tmp_path_factory.mktemp("seeded"), "snapshot", migrated)
+    _seed(snapshot)
+    snapshot.app.extensions["tidlig_db"].engine.dispose()
+    return snapshot
 
 
 @pytest.fixture
-def installation(tmp_path):
-    created = _install(tmp_path, "only")
+def seeded_installation(seeded_snapshot, tmp_path):
+    """A private copy of the seeded file and instance folder, opened with the same keys."""
+    source = Path(seeded_snapshot.url.removeprefix("sqlite:///")).parent
+    directory = tmp_path / "seeded"
+    # copytree keeps the files' modes (demo-logins.txt: owner only), and the WAL if any.
+    shutil.copytree(source, directory)
+    keys = {name: seeded_snapshot.app.config[name] for name in KEY_SETTINGS}
+    created = Installation(f"sqlite:///{directory / 'tidlig.db'}", directory / "instance",
+                           _app(directory, keys))
     yield created
     created.app.extensions["tidlig_db"].engine.dispose()
 
@@ -124,10 +155,9 @@ def test_the_migration_alone_creates_no_account(installation):
     assert installation.users() == []
 
 
-def test_no_seeded_account_has_a_known_password(installation):
-    _seed(installation)
-    users = installation.users()
-    logins = installation.logins()
+def test_no_seeded_account_has_a_known_password(seeded_installation):
+    users = seeded_installation.users()
+    logins = seeded_installation.logins()
     assert len(users) == 6
     assert {u.email for u in users} == set(logins)
 
@@ -147,10 +177,13 @@ def test_no_seeded_account_has_a_known_password(installation):
         assert user.totp_secret
 
 
-def test_two_installations_get_different_passwords_and_second_factors(installations):
-    for installation in installations:
-        _seed(installation)  # both with the same default --seed
-    first, second = (installation.logins() for installation in installations)
+def test_two_installations_get_different_passwords_and_second_factors(
+    seeded_installation, installation
+):
+    # The same default --seed as the seeded installation; one release instead of six
+    # (the accounts are made before any monitoring data).
+    _seed(installation, "--quarters", "1")
+    first, second = seeded_installation.logins(), installation.logins()
     assert set(first) == set(second)
     for email in first:
         assert first[email]["password"] != second[email]["password"], email
@@ -159,19 +192,18 @@ def test_two_installations_get_different_passwords_and_second_factors(installati
     assert len(set(passwords)) == len(passwords)
 
 
-def test_the_logins_file_is_readable_by_its_owner_only(installation):
-    _seed(installation)
-    mode = stat.S_IMODE((installation.instance / "demo-logins.txt").stat().st_mode)
+def test_the_logins_file_is_readable_by_its_owner_only(seeded_snapshot):
+    # The file `flask seed-demo` wrote itself, not a copy of it.
+    mode = stat.S_IMODE((seeded_snapshot.instance / "demo-logins.txt").stat().st_mode)
     assert mode == 0o600
 
 
-def test_seeding_again_changes_no_password(installation):
-    _seed(installation)
-    before = {u.email: u.password_hash for u in installation.users()}
-    result = installation.app.test_cli_runner().invoke(args=["seed-demo"])
+def test_seeding_again_changes_no_password(seeded_installation):
+    before = {u.email: u.password_hash for u in seeded_installation.users()}
+    result = seeded_installation.app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0
     assert "already in place" in result.output
-    assert {u.email: u.password_hash for u in installation.users()} == before
+    assert {u.email: u.password_hash for u in seeded_installation.users()} == before
 
 
 def test_the_first_administrator_gets_an_activation_link_not_a_password(installation):
