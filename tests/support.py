@@ -7,7 +7,9 @@ import re
 import pyotp
 from flask.testing import FlaskClient
 
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_PATTERN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def extract_csrf(html: str) -> str:

@@ -66,7 +66,7 @@ def test_migrated_audit_table_is_append_only(empty_database):
     engine = create_engine(empty_database)
     try:
         with engine.connect() as connection:
-            head = connection.execute(text("SELECT seq FROM audit_chain_head WHERE id = 1")).scalar()
+            head = connection.scalar(text("SELECT seq FROM audit_chain_head WHERE id = 1"))
             assert head == 0
             connection.execute(text(
                 "INSERT INTO audit_events (seq, occurred_at, action, outcome, prev_mac, mac) "
@@ -85,4 +85,5 @@ def test_migration_files_follow_the_naming_scheme():
     assert names, "there is at least one migration"
     for name in names:
         date, time_part, *_ = name.split("_")
-        assert len(date) == 8 and date.isdigit() and len(time_part) == 4 and time_part.isdigit(), name
+        assert len(date) == 8 and date.isdigit(), name
+        assert len(time_part) == 4 and time_part.isdigit(), name

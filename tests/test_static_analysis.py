@@ -18,4 +18,5 @@ def test_bandit_is_clean():
     report = json.loads(result.stdout)
     serious = [i for i in report["results"] if i["issue_severity"] in ("MEDIUM", "HIGH")]
     named = [i for i in report["results"] if i["test_id"] in ("B311", "B608", "B201")]
-    assert serious == [] and named == [], [(i["test_id"], i["filename"], i["line_number"]) for i in serious + named]
+    found = [(i["test_id"], i["filename"], i["line_number"]) for i in serious + named]
+    assert serious == [] and named == [], found

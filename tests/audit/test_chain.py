@@ -21,7 +21,9 @@ ACTOR = Actor(user_id=7, organisation_id=3, role="coordinator", ip="192.0.2.1", 
 @pytest.fixture
 def chain(db_session):
     for n in range(6):
-        record(db_session, ACTOR, "case.view", object_type="case", object_id=n, purpose="AVA meeting")
+        record(
+            db_session, ACTOR, "case.view", object_type="case", object_id=n, purpose="AVA meeting"
+        )
     db_session.commit()
     return db_session
 
@@ -111,7 +113,8 @@ def test_a_chain_recomputed_with_plain_sha256_is_named(chain, runner):
         row.prev_mac = prev
         forged = hashlib.sha256((prev + canonical_json(row)).encode()).hexdigest()
         statements.append(
-            f"UPDATE audit_events SET prev_mac = :p{row.seq}, mac = :m{row.seq} WHERE seq = {row.seq}"
+            f"UPDATE audit_events SET prev_mac = :p{row.seq}, mac = :m{row.seq} "
+            f"WHERE seq = {row.seq}"
         )
         params[f"p{row.seq}"], params[f"m{row.seq}"] = prev, forged
         prev = forged

@@ -58,7 +58,10 @@ def test_production_refuses_a_malformed_data_key(database_url, tmp_path, no_secr
 
 def test_production_starts_with_all_secrets(database_url, tmp_path, no_secret_environment):
     settings = production_settings(
-        database_url, tmp_path, SECRET_KEY="s" * 40, TIDLIG_DATA_KEYS=Fernet.generate_key().decode(),
+        database_url,
+        tmp_path,
+        SECRET_KEY="s" * 40,
+        TIDLIG_DATA_KEYS=Fernet.generate_key().decode(),
         TIDLIG_INDEX_KEY="i" * 40, TIDLIG_AUDIT_KEY="a" * 40,
     )
     app = create_app(settings)
@@ -91,7 +94,8 @@ def test_no_fernet_key_is_committed_to_the_repository():
                            check=True).stdout.split()
     offenders = []
     for name in files:
-        if name.startswith("static/vendor/") or name.endswith((".png", ".woff", ".woff2", ".eot", ".ttf", ".svg", ".geojson")):
+        binary = (".png", ".woff", ".woff2", ".eot", ".ttf", ".svg", ".geojson")
+        if name.startswith("static/vendor/") or name.endswith(binary):
             continue
         path = ROOT / name
         if path.is_file() and FERNET_KEY.search(path.read_text(encoding="utf-8", errors="ignore")):
@@ -116,7 +120,8 @@ def test_rotation_moves_every_value_to_the_new_key(db_session, runner, make_app)
     both = {"TIDLIG_DATA_KEYS": f"{new_key},{old_key}",
             "TIDLIG_INDEX_KEY": runner.app.config["TIDLIG_INDEX_KEY"],
             "TIDLIG_AUDIT_KEY": runner.app.config["TIDLIG_AUDIT_KEY"]}
-    rotated = make_app(**both).test_cli_runner().invoke(args=["keys", "rotate", "--batch-size", "3"])
+    runner = make_app(**both).test_cli_runner()
+    rotated = runner.invoke(args=["keys", "rotate", "--batch-size", "3"])
     assert rotated.exit_code == 0, rotated.output
     assert "rotated: 7 rows" in rotated.output
 

@@ -13,7 +13,9 @@ def test_every_encrypted_column_is_registered_as_encrypted():
             key = f"{table.name}.{name}"
             if key in NOT_PERSONAL:
                 continue
-            assert key in PERSONAL_FIELDS, f"{key} stores personal data but has no purpose/retention"
+            assert key in PERSONAL_FIELDS, (
+                f"{key} stores personal data but has no purpose/retention"
+            )
             assert PERSONAL_FIELDS[key].encrypted, key
 
 
