@@ -146,3 +146,19 @@ def test_labels_kept_per_language_follow_each_readers_language(app, client, db_s
         assert '<option selected value="">Alle</option>' in in_danish
         assert '<option value="new">New</option>' in in_english
         assert '<option value="new">Ny</option>' in in_danish
+
+
+def test_a_page_past_the_end_says_so_and_links_back(app, client, db_session):
+    coordinator = make_user(db_session, Role.COORDINATOR)
+    district, (area,) = district_with_areas(db_session)
+    make_case(db_session, status=Status.NEW.value, commit=False)
+    db_session.commit()
+    login(client, db_session, coordinator)
+
+    html = client.get(f"/cases?page=7&status=new&district_id={district.id}").get_data(as_text=True)
+    assert "No cases match the filter." in html  # the district has none of them
+
+    html = client.get("/cases?page=7&status=new").get_data(as_text=True)
+    assert "There is no page 7: the list has 1 page." in html
+    assert "No cases match the filter." not in html
+    assert 'href="/cases?status=new">To the first page</a>' in html
