@@ -31,11 +31,8 @@ allow_large_bodies(blueprint, {"indicators.import_file"}, MAX_UPLOAD_BYTES + 64 
 def too_large(_error):
     if request.endpoint != "indicators.import_file":
         return render_error(413)
-    form = ImportForm(formdata=None)
-    form.file.errors = [_("The file is larger than 5 MB.")]
-    return _render_index(
-        import_form=form, problems=[_("The file is larger than 5 MB.")], status=413
-    )
+    problems = [_("The file is larger than 5 MB.")]
+    return _render_index(import_form=ImportForm(formdata=None), problems=problems, status=413)
 
 
 def _latest_year(counts: dict[str, dict[str, int]]) -> int | None:
