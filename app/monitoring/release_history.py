@@ -37,17 +37,23 @@ class HistoryConstraints:
 
 def earlier_releases(session: Session, period: Period) -> list[Earlier]:
     """Every earlier release (all versions) whose period contains or lies inside `period`."""
+    nested = [
+        (release.id, other)
+        for release in session.scalars(select(Release).order_by(Release.id))
+        if (other := parse_period(release.label)).contains(period) or period.contains(other)
+    ]
+    cells: dict[int, dict[Key, int | None]] = {release_id: {} for release_id, _ in nested}
+    if cells:  # every nested release's cells in one query, not one per release
+        for c in session.scalars(select(ReleaseCell).where(ReleaseCell.release_id.in_(cells))):
+            cells[c.release_id][(c.measure, c.unit_code, c.category, c.age_band, c.gender)] = (
+                c.value
+            )
     found: list[Earlier] = []
-    for release in session.scalars(select(Release).order_by(Release.id)):
-        other = parse_period(release.label)
-        if not (other.contains(period) or period.contains(other)):
-            continue
-        rows = session.scalars(select(ReleaseCell).where(ReleaseCell.release_id == release.id))
-        cells = {(c.measure, c.unit_code, c.category, c.age_band, c.gender): c.value for c in rows}
+    for release_id, other in nested:
         for older in found:
             if older.period == other:
                 older.latest = False
-        found.append(Earlier(other, cells))
+        found.append(Earlier(other, cells[release_id]))
     return found
 
 
