@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin, current_user
 
 from app.assessments.link_session import holds_link_session
 from app.audit.services import record_independently
+from app.auth.access import is_api_request, mfa_complete
 from app.auth.api_tokens import user_for_api_token
 from app.auth.models import User
 from app.auth.policy import AccessRule, role_has, rule_for
@@ -17,8 +18,6 @@ from app.core.logging import security_event
 from app.core.request_context import current_actor
 from app.db import db
 from app.extensions import login_manager
-
-API_PREFIX = "/api/"
 
 
 def session_limits() -> SessionLimits:
@@ -39,10 +38,6 @@ def load_user_from_session(raw_token: str) -> User | None:
     return user
 
 
-def is_api_request() -> bool:
-    return request.path.startswith(API_PREFIX)
-
-
 def authenticate_api_request() -> None:
     """API calls authenticate by bearer token only; a browser's cookie counts for nothing."""
     header = request.headers.get("Authorization", "")
@@ -52,13 +47,6 @@ def authenticate_api_request() -> None:
         if user is not None:
             user.auth_session = None
     g._login_user = user or AnonymousUserMixin()
-
-
-def mfa_complete() -> bool:
-    if not current_app.config["TIDLIG_MFA_REQUIRED"] or is_api_request():
-        return True
-    auth_session = getattr(current_user, "auth_session", None)
-    return bool(auth_session and auth_session.mfa_passed)
 
 
 def deny(rule: AccessRule | None) -> None:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.areas.models import Area
+from app.auth.access import may_enter_current_endpoint
 from app.auth.models import User
 from app.auth.policy import requires
 from app.core.errors import DomainError
@@ -56,7 +57,7 @@ allow_large_bodies(blueprint, UPLOAD_FORMS, REQUEST_LIMIT)
 @blueprint.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
     form_class = UPLOAD_FORMS.get(request.endpoint or "")
-    if form_class is None:
+    if form_class is None or not may_enter_current_endpoint():
         return render_error(413)
     problems = [_("The file is larger than 5 MB.")]
     return _render_upload(form_class(formdata=None), problems, 413)

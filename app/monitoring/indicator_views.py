@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.auth.access import may_enter_current_endpoint
 from app.auth.policy import requires
 from app.core.errors import DomainError
 from app.core.forms import Form
@@ -29,7 +30,7 @@ allow_large_bodies(blueprint, {"indicators.import_file"}, MAX_UPLOAD_BYTES + 64 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
-    if request.endpoint != "indicators.import_file":
+    if request.endpoint != "indicators.import_file" or not may_enter_current_endpoint():
         return render_error(413)
     problems = [_("The file is larger than 5 MB.")]
     return _render_index(import_form=ImportForm(formdata=None), problems=problems, status=413)

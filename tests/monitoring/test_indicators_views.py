@@ -333,3 +333,37 @@ def test_a_values_file_up_to_5_mb_is_read_and_a_larger_one_refused_clearly(
     assert response.status_code == 413
     assert "The file is larger than 5 MB." in html
     assert 'action="/monitoring/indicators/import"' in html  # the page, to try again
+
+
+def oversized_post(client, path: str, field: str, size: int):
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    boundary, body = encode_multipart(
+        {"csrf_token": "x", field: FileStorage(io.BytesIO(b" " * size), filename="f.csv")}
+    )
+    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "board"])
+def test_an_oversized_upload_by_someone_not_allowed_shows_no_admin_page(
+    app, client, db_session, areas, who
+):
+    # The body is read (for the CSRF check) before the access guard runs, so the 413
+    # answer itself must not render the administrator's page for just anyone.
+    admin = make_user(db_session, Role.ADMIN)
+    db_session.commit()
+    login(client, db_session, admin)
+    client.submit("/monitoring/indicators/new", definition_form())
+    intruder = app.test_client()
+    if who == "board":
+        login(intruder, db_session, make_user(db_session, Role.BOARD))
+
+    response = oversized_post(intruder, "/monitoring/indicators/import", "file", 6 << 20)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Skoleforvaltningen" not in html and "School absence" not in html
+    assert 'action="/monitoring/indicators/import"' not in html
+    response = oversized_post(intruder, "/monitoring/admin/populations", "populations", 11 << 20)
+    assert response.status_code == 413
+    assert 'action="/monitoring/admin/populations"' not in response.get_data(as_text=True)
