@@ -12,6 +12,7 @@ from app.audit.models import AuditChainHead, AuditEvent
 from app.auth.models import ApiToken, AuthSession, OneTimeToken, Organisation, User
 from app.cases.models import (
     Case,
+    CaseCategory,
     CaseEvent,
     Concern,
     ConcernCategory,
@@ -82,6 +83,7 @@ __all__ = [
     "MeetingSchedule",
     "Recommendation",
     "Case",
+    "CaseCategory",
     "CaseEvent",
     "Concern",
     "ConcernCategory",

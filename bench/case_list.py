@@ -38,6 +38,7 @@ from app.areas.models import Area, District  # noqa: E402
 from app.auth.roles import Role  # noqa: E402
 from app.cases.models import (  # noqa: E402
     Case,
+    CaseCategory,
     Concern,
     ConcernCategory,
     ConcernCategoryLink,
@@ -168,13 +169,19 @@ def seed(session: Session, count: int, coordinator_id: int, rng: random.Random) 
                 for p, c in zip(persons, concerns, strict=True)
             ],
         )
+        links = [
+            {"concern_id": c.id, "category_id": k, "case_id": case_ids[p.id]}
+            for p, c in zip(persons, concerns, strict=True)
+            for k in rng.sample(categories, rng.randint(1, 2))
+        ]
         session.execute(
             insert(ConcernCategoryLink),
-            [
-                {"concern_id": c.id, "category_id": k}
-                for c in concerns
-                for k in rng.sample(categories, rng.randint(1, 2))
-            ],
+            [{"concern_id": x["concern_id"], "category_id": x["category_id"]} for x in links],
+        )
+        # As the workflow's refresh_case_categories leaves it (one concern per case here).
+        session.execute(
+            insert(CaseCategory),
+            [{"category_id": x["category_id"], "case_id": x["case_id"]} for x in links],
         )
         session.commit()
         session.expunge_all()
@@ -208,13 +215,14 @@ def add_signed_in_probes(application) -> None:
 
 
 def analyse(url: str) -> None:
-    """Fresh statistics on PostgreSQL, as autovacuum keeps them in production; a table just
-    bulk-loaded has none, and the planner then guesses (badly) for the category filter.
-    SQLite is left as the app leaves it (it never runs ANALYZE)."""
+    """Fresh statistics and visibility maps on PostgreSQL, as autovacuum keeps them in
+    production (it is off on these machines): a table just bulk-loaded has no statistics,
+    so the planner guesses badly, and no visibility map, so an index-only scan still reads
+    every row. SQLite is left as the app leaves it (it never runs ANALYZE)."""
     if url.startswith("postgresql"):
         engine = create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
-            connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("VACUUM ANALYZE")
         engine.dispose()
 
 

@@ -87,3 +87,67 @@ def test_migration_files_follow_the_naming_scheme():
         date, time_part, *_ = name.split("_")
         assert len(date) == 8 and date.isdigit(), name
         assert len(time_part) == 4 and time_part.isdigit(), name
+
+
+def test_0009_fills_case_categories_from_the_concern_links(empty_database):
+    """Cases that exist before the upgrade are found by the list's category filter after it:
+    the table is filled from concern_persons and concern_category_links, once per pair."""
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0008")
+    engine = create_engine(empty_database)
+    try:
+        with engine.begin() as connection:
+            categories = dict(
+                connection.execute(text("SELECT key, id FROM concern_categories")).all()
+            )
+            for person_id in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO persons (id, first_name, last_name, birth_date, gender, "
+                        "is_demo, created_at, version) VALUES (:id, 'x', 'x', 'x', 'female', "
+                        "false, CURRENT_TIMESTAMP, 1)"
+                    ),
+                    {"id": person_id},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO cases (id, person_id, status, opened_at, updated_at, version) "
+                    "VALUES (10, 1, 'new', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+                )
+            )
+            for concern_id in (100, 101, 102):
+                connection.execute(
+                    text(
+                        "INSERT INTO concerns (id, occurred_on, reporter_type, narrative, "
+                        "legal_basis, status, created_at) VALUES (:id, '2026-11-02', 'school', "
+                        "'x', 's115', 'recorded', CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": concern_id},
+                )
+            links = [(100, "violence"), (100, "theft_burglary"), (101, "violence"), (102, "drugs")]
+            for concern_id, key in links:
+                connection.execute(
+                    text("INSERT INTO concern_category_links VALUES (:concern, :category)"),
+                    {"concern": concern_id, "category": categories[key]},
+                )
+            # Two concerns on case 10 (violence twice); 102 is an inbox report with no case.
+            for link_id, concern_id, person_id, case_id in [
+                (1, 100, 1, 10),
+                (2, 101, 1, 10),
+                (3, 102, 2, None),
+            ]:
+                connection.execute(
+                    text(
+                        "INSERT INTO concern_persons (id, concern_id, person_id, case_id) "
+                        "VALUES (:id, :concern, :person, :case)"
+                    ),
+                    {"id": link_id, "concern": concern_id, "person": person_id, "case": case_id},
+                )
+        command.upgrade(config, "0009")
+        with engine.connect() as connection:
+            rows = set(
+                connection.execute(text("SELECT category_id, case_id FROM case_categories")).all()
+            )
+        assert rows == {(categories["violence"], 10), (categories["theft_burglary"], 10)}
+    finally:
+        engine.dispose()

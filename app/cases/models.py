@@ -163,6 +163,21 @@ class ConcernPerson(Base):
     concern: Mapped[Concern] = relationship(back_populates="links")
 
 
+class CaseCategory(Base):
+    """The categories of a case's concerns, one row each: the list's category filter.
+
+    Derived from concern_category_links through concern_persons, which stay the record;
+    rewritten from them by cases.case_categories whenever a concern joins a case or two
+    cases are merged. Through the two link tables, PostgreSQL hashed both 10,000-row
+    tables for every filtered list (issue 3); here the filter is one index range.
+    """
+
+    __tablename__ = "case_categories"
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("concern_categories.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, index=True)
+
+
 class Case(Base):
     """One case per person: opened by the first concern, gathering the later ones."""
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.areas.models import Area
 from app.audit.actor import Actor
 from app.audit.services import record
+from app.cases.case_categories import refresh_case_categories
 from app.cases.cpr import birth_date_from_cpr
 from app.cases.guardians import GuardianInput, check_guardians
 from app.cases.models import Case, CaseEvent, ConcernPerson, Guardian, Person, PersonSearchToken
@@ -360,6 +361,7 @@ def merge_persons(session: Session, actor: Actor, keep: Person, merge: Person) -
             .where(ConcernPerson.case_id == merge_case.id)
             .values(case_id=keep_case.id)
         )
+        refresh_case_categories(session, [keep_case.id, merge_case.id])
         session.delete(merge_case)
     session.flush()
     if keep.cpr is None and merge.cpr is not None:

@@ -212,7 +212,9 @@ def test_a_filtered_count_reads_indexes_only_never_case_rows(app, world, db_sess
     coordinator, *_ = world
     if "category_id" in criteria:
         criteria = {"category_id": category_id(db_session, criteria["category_id"])}
-    base = queries.filtered_cases(actor_for(coordinator), CaseFilter(**criteria), TODAY)
+    base = queries.filtered_cases(
+        db_session, actor_for(coordinator), CaseFilter(**criteria), TODAY
+    )
     statement = queries.count_statement(base).compile(
         dialect=db_session.get_bind().dialect, compile_kwargs={"literal_binds": True}
     )
@@ -223,3 +225,21 @@ def test_a_filtered_count_reads_indexes_only_never_case_rows(app, world, db_sess
     assert reads, plan
     for step in reads:
         assert "COVERING INDEX" in step or "INTEGER PRIMARY KEY" in step, plan
+
+
+def test_district_and_category_start_from_the_categorys_cases_on_sqlite(app, world, db_session):
+    """SQLite keeps no statistics: given the district's area ids as a list, it probed every
+    case in those areas against the category (4x slower at 10,000 cases); from the subquery
+    it starts at the category's few cases and looks each one up by its id."""
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    coordinator, north, *_ = world
+    criteria = CaseFilter(district_id=north.id, category_id=category_id(db_session, "violence"))
+    base = queries.filtered_cases(db_session, actor_for(coordinator), criteria, TODAY)
+    statement = queries.count_statement(base).compile(
+        dialect=db_session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
+    plan = [
+        row[3] for row in db_session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")
+    ]
+    assert plan[0] == "SEARCH cases USING INTEGER PRIMARY KEY (rowid=?)", plan

@@ -198,6 +198,17 @@ def check_concerns_over_18_months_with_groups_cases_in_every_status_and_an_inbox
                                .order_by(Person.id))
     assert canary.first_name == "Zorbatronix"
     assert db_session.scalar(select(Case).where(Case.person_id == canary.id)) is not None
+    check_case_categories_match_the_concern_links(db_session)
+
+
+def check_case_categories_match_the_concern_links(db_session):
+    """The case list's category filter finds exactly the demo cases whose concerns say so."""
+    from app.cases.case_categories import derived_case_categories
+    from app.cases.models import CaseCategory
+
+    stored = set(db_session.execute(select(CaseCategory.category_id, CaseCategory.case_id)))
+    assert len(stored) >= 200
+    assert stored == set(db_session.execute(derived_case_categories()))
 
 
 def test_one_seeding_builds_the_whole_demo_and_a_second_changes_nothing(runner, db_session, app):
