@@ -167,9 +167,10 @@ class CaseCategory(Base):
     """The categories of a case's concerns, one row each: the list's category filter.
 
     Derived from concern_category_links through concern_persons, which stay the record;
-    rewritten from them by cases.case_categories whenever a concern joins a case or two
-    cases are merged. Through the two link tables, PostgreSQL hashed both 10,000-row
-    tables for every filtered list (issue 3); here the filter is one index range.
+    kept by cases.case_categories: a concern joining a case adds its categories, and a
+    merge of two cases rewrites the kept case's rows from the links. Through the two link
+    tables, PostgreSQL hashed both 10,000-row tables for every filtered list (issue 3);
+    here the filter is one index range.
     """
 
     __tablename__ = "case_categories"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.actor import Actor
 from app.audit.services import record
-from app.cases.case_categories import refresh_case_categories
+from app.cases.case_categories import add_concern_categories
 from app.cases.models import Case, CaseEvent, Concern, ConcernPerson, Person
 from app.core.errors import DomainError
 
@@ -182,6 +182,6 @@ def open_or_attach(
         add_event(session, actor, case, "case.reopened", concern_id=concern.id)
         record(session, actor, "case.reopen", object_type="case", object_id=case.id)
     link.case_id = case.id
-    refresh_case_categories(session, [case.id])
+    add_concern_categories(session, case.id, concern.id)
     add_event(session, actor, case, "concern.added", concern_id=concern.id)
     return case

@@ -172,17 +172,19 @@ def test_ids_too_large_for_the_database_are_a_422_not_a_500(client, token, area,
     assert response.status_code == 422 and field in response.get_json()["fields"]
 
 
-def post_together(app, token, payloads: list[dict], key: str) -> list:
-    """The payloads posted at the same moment, each from its own thread and connection."""
+def post_together(app, token, payloads: list[dict], key: str | list[str]) -> list:
+    """The payloads posted at the same moment, each from its own thread and connection;
+    with one key for all, or a list of keys (one per payload)."""
     import threading
 
+    keys = key if isinstance(key, list) else [key] * len(payloads)
     barrier = threading.Barrier(len(payloads))
     responses: list = [None] * len(payloads)
 
     def send(index: int) -> None:
         client = app.test_client()
         barrier.wait()
-        responses[index] = post(client, token, payloads[index], key=key)
+        responses[index] = post(client, token, payloads[index], key=keys[index])
 
     threads = [threading.Thread(target=send, args=(n,)) for n in range(len(payloads))]
     for thread in threads:
@@ -221,3 +223,27 @@ def test_simultaneous_retries_with_one_body_give_one_concern(app, db_session, to
         assert sorted(r.status_code for r in responses) == [200, 200, 201]
         assert len({r.get_json()["id"] for r in responses}) == 1
         assert concerns_with_key(db_session, key) == 1
+
+
+def test_simultaneous_group_concerns_about_the_same_persons_are_both_recorded(
+    app, db_session, token, area
+):
+    """Two systems send a concern naming the same two young people at the same moment, in
+    opposite order. Both are recorded, and the case list's category filter (case_categories)
+    finds both cases under every category of both concerns."""
+    from app.cases.case_categories import derived_case_categories
+    from app.cases.models import CaseCategory
+
+    first, second = make_person(db_session), make_person(db_session)
+    pairs = [("violence", "weapons"), ("drugs", "theft_burglary"), ("unrest", "online")]
+    for attempt, categories in enumerate(pairs):
+        payloads = [
+            body(area, persons=[{"id": first.id}, {"id": second.id}], categories=[*categories]),
+            body(area, persons=[{"id": second.id}, {"id": first.id}], categories=[*categories]),
+        ]
+        responses = post_together(app, token, payloads, [f"pair-{attempt}-1", f"pair-{attempt}-2"])
+        assert [r.status_code for r in responses] == [201, 201], [r.get_json() for r in responses]
+    db_session.rollback()
+    stored = set(db_session.execute(select(CaseCategory.category_id, CaseCategory.case_id)))
+    assert stored == set(db_session.execute(derived_case_categories()))
+    assert len(stored) == 2 * 2 * len(pairs)
