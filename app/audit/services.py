@@ -31,6 +31,18 @@ _INSERT_EVENT = insert(AuditEvent.__table__)
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
 
 
+def take_chain_lock(session: Session) -> None:
+    """Take the audit chain's lock now instead of at this transaction's first entry.
+
+    Every audited write holds this lock until it commits, so audited writes already run one
+    at a time. A service that must not interleave with another transaction on the same rows
+    (two concerns opening one person's case) takes it before its first read: waiting for
+    any other lock while holding this one, or for this one while holding another, could
+    deadlock against the chain.
+    """
+    session.connection().execute(_LOCK_HEAD).one()
+
+
 def record(
     session: Session,
     actor: Actor,

@@ -248,9 +248,7 @@ def report_concern(session: Session, actor: Actor, data: ConcernInput) -> Concer
 def _attach_cases(
     session: Session, actor: Actor, concern: Concern, links: list[ConcernPerson]
 ) -> None:
-    # In one order for every concern: two group concerns naming the same persons at the same
-    # moment then take the cases' rows in the same order, and one waits instead of deadlocking.
-    for link in sorted(links, key=lambda link: link.person_id):
+    for link in links:
         open_or_attach(session, actor, session.get(Person, link.person_id), concern, link)
     session.flush()
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.areas.models import Area
 from app.audit.actor import Actor
-from app.audit.services import record
+from app.audit.services import record, take_chain_lock
 from app.cases.case_categories import refresh_case_categories
 from app.cases.cpr import birth_date_from_cpr
 from app.cases.guardians import GuardianInput, check_guardians
@@ -332,6 +332,7 @@ def merge_persons_by_id(session: Session, actor: Actor, keep_id: int, merge_id: 
 
 def merge_persons(session: Session, actor: Actor, keep: Person, merge: Person) -> Person:
     """Fold `merge` into `keep`: concern links and case move over; `merge` only points the way."""
+    take_chain_lock(session)  # as open_or_attach: one at a time with a concern for either
     if keep.id == merge.id:
         raise DomainError(_l("A person cannot be merged with themselves."), "merge")
     if keep.merged_into_id or merge.merged_into_id:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.actor import Actor
-from app.audit.services import record
+from app.audit.services import record, take_chain_lock
 from app.cases.case_categories import add_concern_categories
 from app.cases.models import Case, CaseEvent, Concern, ConcernPerson, Person
 from app.core.errors import DomainError
@@ -163,6 +163,10 @@ def open_or_attach(
     session: Session, actor: Actor, person: Person, concern: Concern, link: ConcernPerson
 ) -> Case:
     """The person's case gets the concern: opened if none, reopened if closed."""
+    # A second concern about the same person at the same moment waits here, then finds the
+    # case this one opens, instead of opening a second (a duplicate key) or reopening it
+    # twice. The chain's lock, not the person's row: see take_chain_lock.
+    take_chain_lock(session)
     case = session.scalar(select(Case).where(Case.person_id == person.id))
     if case is None:
         case = Case(

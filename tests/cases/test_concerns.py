@@ -20,6 +20,7 @@ from app.cases.concerns import (
     unanswered_notifications,
 )
 from app.cases.models import Case, CaseEvent, Concern, ConcernCategory, ConcernPerson
+from app.cases.persons import register_person
 from app.cases.workflow import Status
 from app.core.errors import DomainError
 from tests.cases.helpers import (
@@ -31,6 +32,7 @@ from tests.cases.helpers import (
     row_counts,
 )
 from tests.factories import make_case, make_user
+from tests.support import write_concurrently
 
 
 @pytest.fixture
@@ -213,3 +215,30 @@ def test_every_write_and_read_is_audited_by_the_acting_user(db_session, coordina
     assert users == {coordinator.id}
     assert db_session.scalar(select(Concern.narrative)) == "Slog en anden elev."
     assert db_session.scalar(select(ConcernPerson.case_id)) is not None
+
+
+def test_two_concerns_about_one_person_at_the_same_moment_open_one_case(app, db_session, area):
+    """Two coordinators record a concern about the same registered young person, who has no
+    case yet, at the same moment: both are recorded, onto one case (no duplicate-key error
+    for the second one's new case)."""
+    actor = actor_for(make_user(db_session, "coordinator"))
+    persons = [
+        register_person(db_session, actor, new_person(first=f"Samtidig{n}")) for n in range(8)
+    ]
+    db_session.commit()
+    person_ids = [person.id for person in persons]
+
+    def record(session, _thread: int, step: int) -> None:
+        with app.app_context():
+            record_concern(
+                session,
+                actor,
+                concern_input(area.id, new_persons=[], person_ids=[person_ids[step]]),
+            )
+
+    assert write_concurrently(app, threads=2, writes=len(person_ids), write=record) == []
+    db_session.rollback()
+    for person_id in person_ids:
+        [case] = db_session.scalars(select(Case).where(Case.person_id == person_id)).all()
+        links = select(ConcernPerson.case_id).where(ConcernPerson.person_id == person_id)
+        assert list(db_session.scalars(links)) == [case.id, case.id]
