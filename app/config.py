@@ -71,6 +71,10 @@ def base_settings(instance_path: Path) -> dict:
         "TIDLIG_ASSESSMENT_DUE_DAYS": 7,
         "TIDLIG_INVITATION_SESSION_MINUTES": 60,
         "TIDLIG_SERIOUS_WORRY": 7,
+        # Prompts (privacy.md 14): a case with nothing on its timeline for this many months is
+        # proposed for closure; a young person at this age (SSP+ reaches 24/25) for review.
+        "TIDLIG_INACTIVE_MONTHS": 12,
+        "TIDLIG_AGE_CEILING": 25,
         # Shown with the duty-to-notify notice and on dead links; each municipality sets its own.
         "TIDLIG_NOTIFICATION_CHANNEL": "Børn og Unge – kommunens digitale underretning",
         "TIDLIG_SSP_CONTACT": "SSP-sekretariatet",
@@ -110,6 +114,8 @@ ENV_SETTINGS = {
     "TIDLIG_ASSESSMENT_DUE_DAYS": int,
     "TIDLIG_INVITATION_SESSION_MINUTES": int,
     "TIDLIG_SERIOUS_WORRY": int,
+    "TIDLIG_INACTIVE_MONTHS": int,
+    "TIDLIG_AGE_CEILING": int,
     "TIDLIG_NOTIFICATION_CHANNEL": str,
     "TIDLIG_SSP_CONTACT": str,
     "RATELIMIT_STORAGE_URI": str,

@@ -53,6 +53,9 @@ class CaseFilterForm(Form):
     category_id = SelectField(_l("Category"), choices=[], default="")
     overdue = BooleanField(_l("Follow-up overdue"))
     mine = BooleanField(_l("Assigned to me"))
+    # Their labels name the municipality's thresholds (set by prompt_labels).
+    inactive = BooleanField(_l("No activity for a long time"))
+    over_age = BooleanField(_l("Reached the age limit"))
     page = IntegerField(
         _l("Page"), validators=[Optional(), NumberRange(min=1, max=100000)], default=1
     )

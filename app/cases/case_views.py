@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -140,7 +140,14 @@ def filter_choices(form: CaseFilterForm, options: dict) -> None:
         ]
 
 
-def criteria_from(form: CaseFilterForm) -> queries.CaseFilter:
+def prompt_labels(form: CaseFilterForm, config) -> None:
+    form.inactive.label.text = _(
+        "Nothing on the timeline for %(months)d months", months=config["TIDLIG_INACTIVE_MONTHS"]
+    )
+    form.over_age.label.text = _("Aged %(age)d or over", age=config["TIDLIG_AGE_CEILING"])
+
+
+def criteria_from(form: CaseFilterForm, config) -> queries.CaseFilter:
     return queries.CaseFilter(
         status=form.status.data or None,
         area_id=optional_int(form.area_id.data),
@@ -149,6 +156,8 @@ def criteria_from(form: CaseFilterForm) -> queries.CaseFilter:
         category_id=optional_int(form.category_id.data),
         overdue=bool(form.overdue.data),
         mine=bool(form.mine.data),
+        inactive_months=config["TIDLIG_INACTIVE_MONTHS"] if form.inactive.data else None,
+        age_ceiling=config["TIDLIG_AGE_CEILING"] if form.over_age.data else None,
     )
 
 
@@ -161,11 +170,15 @@ def index():
         locale, lambda: queries.filter_options(db.session, locale)
     )
     filter_choices(form, options)
+    prompt_labels(form, current_app.config)
     page = None
     valid = form.validate()
     if valid:
         page = queries.list_cases(
-            db.session, current_actor(), criteria_from(form), page=form.page.data or 1
+            db.session,
+            current_actor(),
+            criteria_from(form, current_app.config),
+            page=form.page.data or 1,
         )
     query_args = {k: v for k, v in request.args.items() if k != "page"}
     picked = tuple(sorted(query_args.items()))

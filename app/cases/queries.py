@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.actor import Actor
 from app.audit.services import record
-from app.cases.models import Case, CaseCategory, Person
+from app.cases.models import Case, CaseCategory, CaseEvent, Person
 from app.cases.policy import visible_cases
 from app.cases.workflow import Status
 
@@ -37,6 +38,9 @@ class CaseFilter:
     category_id: int | None = None
     overdue: bool = False
     mine: bool = False
+    # Prompts (privacy.md 14), each with its threshold from the settings; None = no filter.
+    inactive_months: int | None = None  # open, nothing on the timeline for this long
+    age_ceiling: int | None = None  # open, the young person has reached this age
 
     def as_details(self) -> dict:
         """For the audit row: ids and codes only, never personal data."""
@@ -113,7 +117,27 @@ def _filtered(
         query = query.where(and_(Case.next_review_on < today, Case.status != Status.CLOSED.value))
     if criteria.mine:
         query = query.where(Case.assigned_to_id == actor.user_id)
+    if criteria.inactive_months:
+        since = inactive_since(today, criteria.inactive_months)
+        recent = select(CaseEvent.id).where(
+            CaseEvent.case_id == Case.id, CaseEvent.occurred_at >= since
+        )
+        query = query.where(Case.status != Status.CLOSED.value, ~recent.exists())
+    if criteria.age_ceiling:
+        query = query.where(
+            Case.status != Status.CLOSED.value,
+            Case.birth_year <= today.year - criteria.age_ceiling,
+        )
     return query
+
+
+def inactive_since(today: dt.date, months: int) -> dt.datetime:
+    """The start of the day `months` calendar months before `today` (the day clamped to the
+    month's length), in UTC: a timeline entry from then on counts as activity."""
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(today.day, calendar.monthrange(year, month + 1)[1])
+    return dt.datetime(year, month + 1, day, tzinfo=dt.UTC)
 
 
 def district_condition(session: Session, district_id: int) -> ColumnElement[bool]:

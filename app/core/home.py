@@ -43,6 +43,7 @@ class Figure:
     label: object
     value: int
     endpoint: str | None = None  # the list behind the number
+    params: dict = field(default_factory=dict)  # that list's filter
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ def work_figures(session: Session, actor: Actor, today: dt.date) -> list[tuple]:
                 "assessment_overview.index",
             ),
             Figure(_l("Cases ready for review"), _count(session, ready), "cases.index"),
+            *prompt_figures(session, actor, today),
             Figure(_l("Overdue actions"), _count(session, overdue), "actions.overdue"),
             Figure(_l("Upcoming meetings"), _count(session, upcoming), "meetings.index"),
         ]
@@ -72,3 +73,33 @@ def work_figures(session: Session, actor: Actor, today: dt.date) -> list[tuple]:
             ),
         ]
     return []
+
+
+def prompt_figures(session: Session, actor: Actor, today: dt.date) -> list:
+    """privacy.md 14: open cases with no activity for a long time are proposed for closure,
+    and young people who have reached the age limit for review; each links to its list."""
+    from flask import current_app
+
+    from app.cases.queries import CaseFilter, filtered_cases
+    from app.core.home import Figure
+
+    months = current_app.config["TIDLIG_INACTIVE_MONTHS"]
+    ceiling = current_app.config["TIDLIG_AGE_CEILING"]
+
+    def cases(criteria: CaseFilter) -> int:
+        return _count(session, filtered_cases(session, actor, criteria, today))
+
+    return [
+        Figure(
+            _l("Open cases with no activity for %(months)d months: propose closing", months=months),
+            cases(CaseFilter(inactive_months=months)),
+            "cases.index",
+            {"inactive": "y"},
+        ),
+        Figure(
+            _l("Open cases of young people aged %(age)d or over: review", age=ceiling),
+            cases(CaseFilter(age_ceiling=ceiling)),
+            "cases.index",
+            {"over_age": "y"},
+        ),
+    ]

@@ -54,6 +54,8 @@ def test_coordinator_sees_what_waits_and_links_to_it(client, db_session):
         ("/assessments/", "0"),  # assessments past their due date
         ("/assessments/", "0"),  # requests declined lately
         ("/cases", "1"),  # ready for review
+        ("/cases?inactive=y", "0"),  # open, nothing on the timeline for 12 months
+        ("/cases?over_age=y", "0"),  # open, the young person is 25 or older
         ("/actions/overdue", "1"),
         ("/meetings", "0"),  # the one meeting is held
     ]
