@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from app.api.openapi import operation
 from app.api.views import blueprint
@@ -113,6 +113,20 @@ LIST_PARAMETERS = [
         "schema": {"type": "boolean"},
         "description": "Only cases assigned to the caller",
     },
+    {
+        "name": "inactive",
+        "in": "query",
+        "schema": {"type": "boolean"},
+        "description": "Only open cases with nothing on their timeline for the municipality's "
+        "period (TIDLIG_INACTIVE_MONTHS, 12 by default): proposed for closure",
+    },
+    {
+        "name": "over_age",
+        "in": "query",
+        "schema": {"type": "boolean"},
+        "description": "Only open cases of young people who have reached the municipality's "
+        "age limit (TIDLIG_AGE_CEILING, 25 by default): up for review",
+    },
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
 ]
 
@@ -145,6 +159,7 @@ def _choice_arg(name: str, allowed: list[str]) -> str | None:
 
 
 def _criteria() -> tuple[queries.CaseFilter, int]:
+    config = current_app.config
     criteria = queries.CaseFilter(
         status=_choice_arg("status", [s.value for s in Status]),
         area_id=_int_arg("area_id"),
@@ -153,6 +168,8 @@ def _criteria() -> tuple[queries.CaseFilter, int]:
         category_id=_int_arg("category_id"),
         overdue=_bool_arg("overdue"),
         mine=_bool_arg("mine"),
+        inactive_months=config["TIDLIG_INACTIVE_MONTHS"] if _bool_arg("inactive") else None,
+        age_ceiling=config["TIDLIG_AGE_CEILING"] if _bool_arg("over_age") else None,
     )
     return criteria, _int_arg("page", 100000) or 1
 

@@ -45,11 +45,36 @@ def test_the_list_is_filtered_paginated_and_has_no_cpr(app, api, db_session):
 
 
 @pytest.mark.parametrize("query", ["status=bogus", "area_id=x", "page=0", "overdue=maybe",
-                                   "age_band=7", "category_id=-3"])
+                                   "age_band=7", "category_id=-3", "inactive=soon",
+                                   "over_age=25"])
 def test_bad_filters_are_400(app, api, db_session, query):
     token = api_token_for(db_session, make_user(db_session, Role.COORDINATOR))
     response = get(api, token, f"/api/v1/cases?{query}")
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_filter"
+
+
+def test_the_prompts_are_filters_of_the_api_too(app, api, db_session):
+    """privacy.md 14: open cases without activity for 12 months, and young people of 25."""
+    from sqlalchemy import update
+
+    from app.cases.models import CaseEvent
+
+    quiet = make_case(db_session, person=make_person(db_session, first_name="Sigvald"))
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    db_session.execute(
+        update(CaseEvent).where(CaseEvent.case_id == quiet.id).values(occurred_at=long_ago)
+    )
+    grown_up = make_person(db_session, first_name="Valborg", commit=False)
+    grown_up.birth_date = dt.date(dt.date.today().year - 25, 1, 1)
+    grown_up.birth_year = grown_up.birth_date.year
+    make_case(db_session, person=grown_up)
+    token = api_token_for(db_session, make_user(db_session, Role.COORDINATOR))
+    inactive = get(api, token, "/api/v1/cases?inactive=true").get_json()
+    assert [item["name"].split()[0] for item in inactive["items"]] == ["Sigvald"]
+    over_age = get(api, token, "/api/v1/cases?over_age=1").get_json()
+    assert [item["name"].split()[0] for item in over_age["items"]] == ["Valborg"]
+    documented = api.get("/api/v1/openapi.json").get_json()["paths"]["/cases"]["get"]
+    assert {"inactive", "over_age"} <= {p["name"] for p in documented["parameters"]}
 
 
 def test_one_case_without_cpr_and_audited(app, api, db_session):
