@@ -159,7 +159,6 @@ def _choice_arg(name: str, allowed: list[str]) -> str | None:
 
 
 def _criteria() -> tuple[queries.CaseFilter, int]:
-    config = current_app.config
     criteria = queries.CaseFilter(
         status=_choice_arg("status", [s.value for s in Status]),
         area_id=_int_arg("area_id"),
@@ -168,8 +167,9 @@ def _criteria() -> tuple[queries.CaseFilter, int]:
         category_id=_int_arg("category_id"),
         overdue=_bool_arg("overdue"),
         mine=_bool_arg("mine"),
-        inactive_months=config["TIDLIG_INACTIVE_MONTHS"] if _bool_arg("inactive") else None,
-        age_ceiling=config["TIDLIG_AGE_CEILING"] if _bool_arg("over_age") else None,
+        **queries.prompt_criteria(
+            current_app.config, inactive=_bool_arg("inactive"), over_age=_bool_arg("over_age")
+        ),
     )
     return criteria, _int_arg("page", 100000) or 1
 

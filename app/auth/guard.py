@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
-from flask_login import AnonymousUserMixin, current_user
+from flask_login import AnonymousUserMixin
 
 from app.assessments.link_session import holds_link_session
 from app.audit.services import record_independently
-from app.auth.access import is_api_request, mfa_complete
+from app.auth.access import Verdict, current_rule, is_api_request, verdict
 from app.auth.api_tokens import user_for_api_token
 from app.auth.models import User
-from app.auth.policy import AccessRule, role_has, rule_for
+from app.auth.policy import AccessRule
 from app.auth.sessions import SessionLimits, resolve_session
 from app.core.logging import security_event
 from app.core.request_context import current_actor
@@ -82,23 +82,18 @@ def enforce_access():
         return None
     if is_api_request():
         authenticate_api_request()
-    rule = rule_for(current_app.view_functions.get(request.endpoint))
-    if rule is None:
-        return deny(None)
-    if rule.kind in ("public", "invitation"):
+    rule = current_rule()
+    decision = verdict(rule)
+    if decision is Verdict.ALLOW:
         return None
-    if not current_user.is_authenticated:
+    if decision is Verdict.LOGIN:
         # A browser holding only an assessment link's session is refused outright (SB-D2.4);
         # logging out stays possible, and ends nothing it does not have.
         if holds_link_session() and not is_api_request() and request.endpoint != "auth.logout":
             return deny(rule)
         return require_login()
-    if rule.kind == "pending_mfa":
-        return None
-    if not mfa_complete():
+    if decision is Verdict.SECOND_FACTOR:
         return redirect(url_for("auth.second_factor"))
-    if rule.kind == "authenticated" or role_has(current_user.role, rule.permission or ""):
-        return None
     return deny(rule)
 
 

@@ -156,8 +156,9 @@ def criteria_from(form: CaseFilterForm, config) -> queries.CaseFilter:
         category_id=optional_int(form.category_id.data),
         overdue=bool(form.overdue.data),
         mine=bool(form.mine.data),
-        inactive_months=config["TIDLIG_INACTIVE_MONTHS"] if form.inactive.data else None,
-        age_ceiling=config["TIDLIG_AGE_CEILING"] if form.over_age.data else None,
+        **queries.prompt_criteria(
+            config, inactive=bool(form.inactive.data), over_age=bool(form.over_age.data)
+        ),
     )
 
 

@@ -131,6 +131,14 @@ def _filtered(
     return query
 
 
+def prompt_criteria(config, *, inactive: bool, over_age: bool) -> dict:
+    """The prompts' CaseFilter fields (privacy.md 14), with the municipality's thresholds."""
+    return {
+        "inactive_months": config["TIDLIG_INACTIVE_MONTHS"] if inactive else None,
+        "age_ceiling": config["TIDLIG_AGE_CEILING"] if over_age else None,
+    }
+
+
 def inactive_since(today: dt.date, months: int) -> dt.datetime:
     """The start of the day `months` calendar months before `today` (the day clamped to the
     month's length), in UTC: a timeline entry from then on counts as activity."""

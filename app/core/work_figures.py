@@ -80,25 +80,31 @@ def prompt_figures(session: Session, actor: Actor, today: dt.date) -> list:
     and young people who have reached the age limit for review; each links to its list."""
     from flask import current_app
 
-    from app.cases.queries import CaseFilter, filtered_cases
+    from app.cases.queries import CaseFilter, filtered_cases, prompt_criteria
     from app.core.home import Figure
 
-    months = current_app.config["TIDLIG_INACTIVE_MONTHS"]
-    ceiling = current_app.config["TIDLIG_AGE_CEILING"]
+    config = current_app.config
 
-    def cases(criteria: CaseFilter) -> int:
+    def cases(inactive: bool = False, over_age: bool = False) -> int:
+        criteria = CaseFilter(**prompt_criteria(config, inactive=inactive, over_age=over_age))
         return _count(session, filtered_cases(session, actor, criteria, today))
 
     return [
         Figure(
-            _l("Open cases with no activity for %(months)d months: propose closing", months=months),
-            cases(CaseFilter(inactive_months=months)),
+            _l(
+                "Open cases with no activity for %(months)d months: propose closing",
+                months=config["TIDLIG_INACTIVE_MONTHS"],
+            ),
+            cases(inactive=True),
             "cases.index",
             {"inactive": "y"},
         ),
         Figure(
-            _l("Open cases of young people aged %(age)d or over: review", age=ceiling),
-            cases(CaseFilter(age_ceiling=ceiling)),
+            _l(
+                "Open cases of young people aged %(age)d or over: review",
+                age=config["TIDLIG_AGE_CEILING"],
+            ),
+            cases(over_age=True),
             "cases.index",
             {"over_age": "y"},
         ),
